@@ -1,0 +1,87 @@
+"""The building blocks of the canonical model: columns, tables and their Arrow types.
+
+Must not import anything from the rest of clearsight except the standard library and pyarrow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+# The SSD's own type names (../reference/ssd/*.yml), kept verbatim.
+NVARCHAR = "nvarchar"
+NCHAR = "nchar"
+DATETIME = "datetime"  # stored as a date with no time part (formats.md §1, "Stored form")
+INT = "int"
+FLOAT = "float"
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    NVARCHAR: pa.string(),
+    NCHAR: pa.string(),
+    DATETIME: pa.date32(),
+    INT: pa.int64(),
+    FLOAT: pa.float64(),
+}
+
+DUCKDB_TYPES: dict[str, str] = {
+    NVARCHAR: "VARCHAR",
+    NCHAR: "VARCHAR",
+    DATETIME: "DATE",
+    INT: "BIGINT",
+    FLOAT: "DOUBLE",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table.
+
+    `references` is "table.column" for a foreign key; `codes` names a code set in `model/codes/`.
+    """
+
+    name: str
+    type: str
+    references: str | None = None
+    codes: str | None = None
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.type]
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One canonical table: its columns in declared order, primary key and person column.
+
+    `max_age` is (date column, age in years): a row whose person is older than this at that date
+    is implausible for the table (a CP plan starting for a 25-year-old).
+    """
+
+    name: str
+    primary_key: str
+    columns: tuple[Column, ...]
+    person: str | None = None
+    max_age: tuple[str, int] | None = None
+    end_dates: tuple[tuple[str, str], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.arrow_type) for c in self.columns])
+
+    def empty(self) -> pa.Table:
+        return self.arrow_schema.empty_table()
