@@ -1,0 +1,1 @@
+"""What every format shares: date parsing, value casting and input limits (style.md §6)."""

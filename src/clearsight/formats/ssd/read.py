@@ -1,0 +1,185 @@
+"""Read an SSD extract: one csv or Parquet file per canonical table, with no mapping (formats.md §6).
+
+Table and column names are matched case-insensitively after trimming. A file named after a table
+outside the model, or a column the model lacks, is reported (warning) and skipped. A model column
+absent from its file is NULL, with one issue. A file without its primary key or person column
+cannot be used. Every cell that cannot be read becomes NULL with an issue naming file, row and
+column. csv rows are numbered as lines of the file (the header is line 1); Parquet rows from 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from clearsight.formats.common.limits import check_file_size
+from clearsight.formats.common.values import cast_column
+from clearsight.model import TABLES, Table
+from clearsight.model.issues import ERROR, WARNING, Issue, UnusableInput
+
+SUFFIXES = (".csv", ".parquet")
+SOURCE_FORMAT = "ssd"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    table: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class ReadResult:
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
+    # per table, the source row number of every row (provenance, formats.md §2.7)
+    row_numbers: dict[str, pa.Array] = field(default_factory=dict)
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """The csv and Parquet files named by `paths` (files, or folders searched one level deep)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UnusableInput(str(path), "does not exist")
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _read_raw(path: Path) -> tuple[pa.Table, int]:
+    """The file's cells as found, and the number of the first data row.
+
+    csv cells are all read as text, so ids keep leading zeros and dates are never guessed.
+    """
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pq.read_table(path), 1
+        header = _csv_header(path)
+        if not header:
+            raise UnusableInput(str(path), "is empty: it has no header row")
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        if duplicated:
+            raise UnusableInput(str(path), f"has the column {duplicated[0]!r} more than once")
+        options = pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
+        return pacsv.read_csv(path, convert_options=options), 2
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
+        kind = path.suffix.lstrip(".")
+        raise UnusableInput(str(path), f"cannot be read as {kind}: {error}") from error
+
+
+def _table_for(path: Path) -> Table | None:
+    return TABLES.get(path.stem.strip().lower())
+
+
+def read_file(path: Path, table: Table, limit_mb: float, result: ReadResult) -> None:
+    """Read one table's file into `result`, casting every column to the model's type."""
+    check_file_size(path, limit_mb)
+    raw, first_row = _read_raw(path)
+    name = str(path)
+    by_key = {c.strip().lower(): c for c in raw.column_names}
+    for required in filter(None, (table.primary_key, table.person)):
+        if required not in by_key:
+            raise UnusableInput(name, f"has no {required} column, which the {table.name} table needs")
+    for extra in sorted(set(by_key) - set(table.column_names)):
+        result.issues.append(
+            Issue(
+                "column not in the model; skipped", WARNING, table=table.name, column=by_key[extra], file=name
+            )
+        )
+    rows = pa.array(range(first_row, first_row + raw.num_rows), pa.int64())
+    key_values = cast_column(raw[by_key[table.primary_key]], "nvarchar")[0]
+    columns = []
+    for column in table.columns:
+        if column.name not in by_key:
+            columns.append(pa.nulls(raw.num_rows, column.arrow_type))
+            result.issues.append(
+                Issue(
+                    "column missing from the file; left empty",
+                    WARNING,
+                    table=table.name,
+                    column=column.name,
+                    file=name,
+                )
+            )
+            continue
+        source = raw[by_key[column.name]]
+        values, failed = cast_column(source, column.type)
+        columns.append(values)
+        if pc.any(failed).as_py():
+            bad = pc.indices_nonzero(failed)
+            for index, key, value in zip(
+                pc.take(rows, bad).to_pylist(),
+                pc.take(key_values, bad).to_pylist(),
+                pc.take(source, bad).to_pylist(),
+                strict=True,
+            ):
+                result.issues.append(
+                    Issue(
+                        f"not a valid {column.type} value; stored as empty",
+                        ERROR,
+                        table=table.name,
+                        key=key,
+                        column=column.name,
+                        value=str(value),
+                        file=name,
+                        row=index,
+                    )
+                )
+    result.tables[table.name] = pa.Table.from_arrays(columns, schema=table.arrow_schema)
+    result.row_numbers[table.name] = rows
+    result.sources.append(SourceFile(path, table.name, sha256_of(path), path.stat().st_size))
+
+
+def read(paths: Iterable[Path], *, limit_mb: float) -> ReadResult:
+    """Read an SSD extract from files or folders. Raises UnusableInput for a file that cannot be used."""
+    result = ReadResult()
+    files = find_files(Path(p) for p in paths)
+    if not files:
+        raise UnusableInput(", ".join(str(p) for p in paths), "holds no csv or Parquet files")
+    seen: dict[str, Path] = {}
+    for path in files:
+        table = _table_for(path)
+        if table is None:
+            result.issues.append(
+                Issue("file is not named after a canonical table; skipped", WARNING, file=str(path))
+            )
+            continue
+        if table.name in seen:
+            raise UnusableInput(
+                str(path), f"is a second file for {table.name} (the first is {seen[table.name]})"
+            )
+        seen[table.name] = path
+        read_file(path, table, limit_mb, result)
+    if not result.tables:
+        raise UnusableInput(", ".join(str(p) for p in paths), "holds no file named after a canonical table")
+    return result
