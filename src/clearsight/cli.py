@@ -1,16 +1,37 @@
-"""The `clearsight` command line: thin commands that parse, call one core function and render."""
+"""The `clearsight` command line: thin commands that parse, call one core function and render.
+
+Exit status: 0 success; 1 the command ran but found blocking problems (a file that could not be
+used); 2 wrong usage (architecture.md, "Command-line contract").
+"""
 
 from __future__ import annotations
 
-import typer
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from clearsight import __version__
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clearsight import __version__, pipeline, synth
+from clearsight.formats.common.limits import max_file_mb
+from clearsight.model.issues import UnusableInput
+from clearsight.paths import data_root
+from clearsight.render import print_outcome
+from clearsight.warehouse import list_councils
 
 app = typer.Typer(
     help="Clearsight: children's services performance — the figures and the children behind them.",
     no_args_is_help=True,
     add_completion=False,
 )
+err = Console(stderr=True)
+
+DATA_HELP = "Root folder of every council's snapshots [default: $CLEARSIGHT_DATA or ./clearsight-data]."
+AS_AT_FORMATS = ["%Y-%m-%d"]
 
 
 def _version(value: bool) -> None:
@@ -26,3 +47,139 @@ def main(
     ),
 ) -> None:
     """Clearsight command line."""
+
+
+@contextmanager
+def progress_bar() -> Iterator[pipeline.Progress]:
+    """A Rich progress bar on stderr, driven by the core's progress(stage, done, total) callbacks."""
+    columns = (TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+    with Progress(*columns, TimeElapsedColumn(), console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _fail(error: UnusableInput) -> typer.Exit:
+    err.print(f"[bold red]Cannot use[/] {error.path}: {error.reason}")
+    return typer.Exit(1)
+
+
+def _as_date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _council(root: Path, la: str | None) -> str:
+    if la:
+        return la
+    councils = list_councils(root) if root.exists() else []
+    if len(councils) == 1:
+        return councils[0]
+    raise typer.BadParameter(
+        f"name the council with --la CODE (the data folder holds {len(councils)} councils)", param_hint="--la"
+    )
+
+
+@app.command("synth")
+def synth_command(
+    out: Path = typer.Option(..., "--out", help="Folder to write the SSD tables into."),
+    scale: str = typer.Option("small", "--scale", help="small, county or national."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives byte-identical files."),
+    as_at: dt.datetime | None = typer.Option(
+        None, "--as-at", formats=AS_AT_FORMATS, help=f"As-at date [default: {synth.DEFAULT_AS_AT}]."
+    ),
+    formats: str = typer.Option("ssd", "--formats", help="Comma-separated formats to write (ssd)."),
+    csv: bool = typer.Option(False, "--csv", help="Also write each SSD table as CSV."),
+) -> None:
+    """Write a deterministic synthetic council's three-year history as SSD tables (Parquet)."""
+    if scale not in synth.SCALES:
+        raise typer.BadParameter(f"choose one of {', '.join(synth.SCALES)}", param_hint="--scale")
+    unknown = sorted(set(formats.split(",")) - {"ssd"})
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown format {unknown[0]!r}; this version writes: ssd", param_hint="--formats"
+        )
+    with progress_bar() as progress:
+        written = pipeline.synthesise(
+            out,
+            scale=scale,
+            seed=seed,
+            as_at=_as_date(as_at) or synth.DEFAULT_AS_AT,
+            csv=csv,
+            progress=progress,
+        )
+    if isinstance(written, list):
+        typer.echo(f"Wrote {len(written)} synthetic councils under {out}")
+    else:
+        rows = sum(t.num_rows for t in written.values())
+        typer.echo(f"Wrote {len(written)} tables ({rows:,} rows) to {out}")
+
+
+@app.command("validate")
+def validate_command(
+    paths: list[Path] = typer.Argument(..., help="SSD extract folders or files."),
+    as_at: dt.datetime | None = typer.Option(
+        None, "--as-at", formats=AS_AT_FORMATS, help="As-at date [default: today]."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder to write the data-quality report (JSON) into."
+    ),
+) -> None:
+    """Read and check files; report every data-quality issue; publish nothing."""
+    as_at_date = _as_date(as_at) or dt.date.today()
+    try:
+        with progress_bar() as progress:
+            outcome = pipeline.validate_ssd(paths, as_at_date, limit_mb=max_file_mb(), progress=progress)
+    except UnusableInput as error:
+        raise _fail(error) from None
+    print_outcome(outcome)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        report = out / "data-quality.json"
+        report.write_text(json.dumps([i.as_dict() for i in outcome.issues], indent=1, default=str))
+        typer.echo(f"Data-quality report: {report}")
+
+
+@app.command("load")
+def load_command(
+    paths: list[Path] = typer.Argument(..., help="SSD extract folders or files."),
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    la: str | None = typer.Option(
+        None, "--la", help="Council code (needed when the data root holds several)."
+    ),
+    as_at: dt.datetime | None = typer.Option(
+        None,
+        "--as-at",
+        formats=AS_AT_FORMATS,
+        help="As-at date of the extract (required for an SSD extract).",
+    ),
+) -> None:
+    """Read, validate and publish one snapshot (atomically: the previous one stays current on failure)."""
+    root = data_root(data)
+    if as_at is None:
+        raise typer.BadParameter("an SSD extract carries no as-at date: give one", param_hint="--as-at")
+    la_code = _council(root, la)
+    try:
+        with progress_bar() as progress:
+            outcome = pipeline.load_ssd(
+                paths, root, la_code, as_at.date(), limit_mb=max_file_mb(), progress=progress
+            )
+    except UnusableInput as error:
+        raise _fail(error) from None
+    print_outcome(outcome)
+
+
+@app.command("demo")
+def demo_command(
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Do everything except serve."),
+) -> None:
+    """Synthesise a county council, validate it, publish a snapshot and print a summary."""
+    root = data_root(data)
+    with progress_bar() as progress:
+        outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
+    print_outcome(outcome)

@@ -1,0 +1,44 @@
+"""Terminal rendering of what a validate, load or demo run found (Rich tables on stdout)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from clearsight.model.issues import SEVERITIES
+
+out = Console(soft_wrap=True)
+
+TOP_PROBLEMS = 15
+
+
+def print_outcome(outcome) -> None:
+    """Row counts per table, issue counts by severity, and the most frequent problems, worst first."""
+    rows = RichTable(title="Rows by table", title_justify="left")
+    rows.add_column("table")
+    rows.add_column("rows", justify="right")
+    for name, count in sorted(outcome.row_counts.items()):
+        if count:
+            rows.add_row(name, f"{count:,}")
+    rows.add_row("[bold]total", f"[bold]{sum(outcome.row_counts.values()):,}")
+    out.print(rows)
+
+    by_severity = Counter(i.severity for i in outcome.issues)
+    out.print("Issues: " + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in SEVERITIES))
+    if outcome.issues:
+        rank = {s: n for n, s in enumerate(SEVERITIES)}
+        problems = Counter((i.severity, i.table or "", i.column or "", i.problem) for i in outcome.issues)
+        worst = sorted(problems.items(), key=lambda item: (rank[item[0][0]], -item[1], item[0]))
+        table = RichTable(title="Most frequent problems, worst first", title_justify="left")
+        for heading in ("severity", "table", "column", "problem", "count"):
+            table.add_column(heading, justify="right" if heading == "count" else "left")
+        for (severity, name, column, problem), count in worst[:TOP_PROBLEMS]:
+            table.add_row(severity, name, column, problem, f"{count:,}")
+        out.print(table)
+    if outcome.snapshot is not None:
+        out.print(
+            f"Published snapshot [bold]{outcome.snapshot.id}[/] for council {outcome.la_code}, "
+            f"as at {outcome.as_at}: {outcome.snapshot.path}"
+        )
