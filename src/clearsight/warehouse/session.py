@@ -1,0 +1,33 @@
+"""Opening a snapshot in DuckDB: one view per model table, plus `issues` and `provenance`.
+
+The views read the snapshot's Parquet files in place; nothing is copied and nothing can be written
+back. Must not import Django or any layer above the warehouse.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from clearsight.model import TABLES
+from clearsight.warehouse.catalog import Snapshot
+from clearsight.warehouse.layout import ISSUES, PROVENANCE, WarehouseError
+
+VIEWS = (*TABLES, ISSUES, PROVENANCE)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def open_snapshot(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB connection with a view over each of the snapshot's tables."""
+    missing = [name for name in VIEWS if not snapshot.file(name).is_file()]
+    if missing:
+        raise WarehouseError(
+            f"Snapshot {snapshot.id} of council {snapshot.la_code} lacks {', '.join(missing)}; it is damaged."
+        )
+    connection = duckdb.connect()
+    for name in VIEWS:
+        path = _sql_string(str(snapshot.file(name)))
+        connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({path})')
+    return connection
