@@ -4,6 +4,8 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clearsight.model import TABLES
 from clearsight.model import validate as v
@@ -297,6 +299,27 @@ def test_age_counts_completed_years(contact, flagged):
     }
     issues = [i for i in validate(tables, dt.date(2026, 3, 31)) if i.problem == v.TOO_OLD.format(limit=25)]
     assert len(issues) == flagged
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.dates(dt.date(1990, 1, 1), dt.date(2012, 12, 31)), st.dates()), max_size=40))
+def test_age_flags_exactly_the_rows_over_the_limit(pairs):
+    people = [person(f"P{i}", dob=dob) for i, (dob, _) in enumerate(pairs)]
+    leavers = [
+        {"clea_table_id": f"L{i}", "clea_person_id": f"P{i}", "clea_care_leaver_latest_contact": d}
+        for i, (_, d) in enumerate(pairs)
+    ]
+    tables = {
+        "ssd_person": table("ssd_person", *people),
+        "ssd_care_leavers": table("ssd_care_leavers", *leavers),
+    }
+    flagged = {i.key for i in validate(tables, dt.date.max) if i.problem == v.TOO_OLD.format(limit=25)}
+    # indicators.md §2.4: completed years, a 29 February birthday falling on 1 March.
+    ages = {
+        f"L{i}": d.year - dob.year - ((d.month, d.day) < (dob.month, dob.day))
+        for i, (dob, d) in enumerate(pairs)
+    }
+    assert flagged == {key for key, age in ages.items() if age > 25}
 
 
 def test_age_check_without_ssd_person_is_one_warning():
