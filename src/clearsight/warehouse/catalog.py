@@ -69,6 +69,7 @@ def _root(root: str | os.PathLike[str]) -> Path:
 
 
 def _council_snapshots(root: Path, la_code: str) -> list[Snapshot]:
+    """A council's complete snapshots, oldest first; folders that are not one are logged and skipped."""
     folder = root / la_code / SNAPSHOTS
     if not folder.is_dir():
         return []
@@ -80,54 +81,69 @@ def _council_snapshots(root: Path, la_code: str) -> list[Snapshot]:
             found.append(load_snapshot(entry, la_code))
         except WarehouseError as error:
             log.warning("Skipping %s: %s", entry, error)
-    return found
+    return sorted(found, key=_sort_key)
 
 
 def _sort_key(snapshot: Snapshot) -> tuple[date, str, str]:
     return (snapshot.as_at, snapshot.created, snapshot.la_code)
 
 
-def list_councils(root: str | os.PathLike[str]) -> list[str]:
-    """The codes of the councils under `root` that have at least one complete snapshot, sorted."""
-    root = _root(root)
-    councils = []
-    for entry in root.iterdir():
+def _all_councils(root: Path) -> dict[str, list[Snapshot]]:
+    """Every council with at least one complete snapshot → its snapshots, by council code."""
+    found = {}
+    for entry in sorted(root.iterdir()):
         # Hidden folders and names that are not council codes belong to something else.
-        if is_la_code(entry.name) and entry.is_dir() and _council_snapshots(root, entry.name):
-            councils.append(entry.name)
-    return sorted(councils)
+        if is_la_code(entry.name) and entry.is_dir():
+            snapshots = _council_snapshots(root, entry.name)
+            if snapshots:
+                found[entry.name] = snapshots
+    return found
 
 
-def resolve_council(root: str | os.PathLike[str], la_code: str | None = None) -> str:
-    """The council to read: `la_code`, or the only council under `root` when it is None."""
-    root = _root(root)
-    councils = list_councils(root)
+def _pick(root: Path, la_code: str | None) -> tuple[str, list[Snapshot]]:
+    """The council to read (`la_code`, or the only one under `root`) and its snapshots."""
     if la_code is not None:
         check_la_code(la_code)
-        if la_code not in councils:
-            found = ", ".join(councils) if councils else "none"
+        snapshots = _council_snapshots(root, la_code)
+        if not snapshots:
+            found = ", ".join(_all_councils(root)) or "none"
             raise WarehouseError(
                 f"There are no snapshots for council {la_code} in {root}; councils found: {found}."
             )
-        return la_code
+        return la_code, snapshots
+    councils = _all_councils(root)
     if not councils:
         raise WarehouseError(f"The data folder {root} holds no published snapshots.")
     if len(councils) > 1:
         raise WarehouseError(
             f"The data folder {root} holds several councils ({', '.join(councils)}); name the one to use."
         )
-    return councils[0]
+    return next(iter(councils.items()))
+
+
+def list_councils(root: str | os.PathLike[str]) -> list[str]:
+    """The codes of the councils under `root` that have at least one complete snapshot, sorted."""
+    return list(_all_councils(_root(root)))
+
+
+def resolve_council(root: str | os.PathLike[str], la_code: str | None = None) -> str:
+    """The council to read: `la_code`, or the only council under `root` when it is None.
+
+    Raises WarehouseError naming the councils found when `la_code` has no snapshots, or when it is
+    None and the root holds none or several.
+    """
+    return _pick(_root(root), la_code)[0]
 
 
 def list_snapshots(root: str | os.PathLike[str], la_code: str | None = None) -> list[Snapshot]:
     """Complete snapshots, oldest first (by as-at date, then creation time).
 
-    With `la_code`, that council's (an unknown council is an error); without it, every council's.
+    With `la_code`, that council's (a council with none is an error); without it, every council's.
     """
     root = _root(root)
-    councils = [resolve_council(root, la_code)] if la_code is not None else list_councils(root)
-    snapshots = [s for council in councils for s in _council_snapshots(root, council)]
-    return sorted(snapshots, key=_sort_key)
+    if la_code is not None:
+        return _pick(root, la_code)[1]
+    return sorted((s for found in _all_councils(root).values() for s in found), key=_sort_key)
 
 
 def latest_snapshot(root: str | os.PathLike[str], la_code: str | None = None) -> Snapshot:
@@ -135,8 +151,7 @@ def latest_snapshot(root: str | os.PathLike[str], la_code: str | None = None) ->
 
     `la_code` may be None when `root` holds one council; otherwise WarehouseError names them.
     """
-    council = resolve_council(root, la_code)
-    return list_snapshots(root, council)[-1]
+    return _pick(_root(root), la_code)[1][-1]
 
 
 def get_snapshot(root: str | os.PathLike[str], la_code: str | None, snapshot_id: str) -> Snapshot:

@@ -34,8 +34,7 @@ ISSUES_SCHEMA = pa.schema(
 )
 
 
-def _cast_column(table: Table, name: str, values: pa.ChunkedArray, target: pa.DataType) -> pa.Array:
-    values = values.combine_chunks()
+def _cast_column(table: Table, name: str, values: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
     if values.type == target:
         return values
     try:

@@ -57,9 +57,8 @@ def conform_provenance(provenance: pa.Table | None) -> pa.Table:
         )
     columns = []
     for f in PROVENANCE_SCHEMA:
-        values = provenance[f.name].combine_chunks()
         try:
-            values = values.cast(f.type)
+            values = provenance[f.name].cast(f.type)
         except CAST_ERRORS as error:
             message = f"Provenance column {f.name} cannot be stored as {f.type}: {error}."
             raise WarehouseError(message) from error

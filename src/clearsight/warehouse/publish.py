@@ -77,8 +77,11 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def write_parquet(table: pa.Table, path: Path) -> dict[str, int | str]:
-    """Write `table` to `path` (deterministically), sync it and return its size and SHA-256."""
+def _write_parquet(table: pa.Table, path: Path) -> dict[str, int | str]:
+    """Write `table` to `path` (deterministically), sync it and return its size and SHA-256.
+
+    The chunks are combined first so that the same rows give the same bytes however they arrived.
+    """
     pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
     _fsync_path(path)
     return {"rows": table.num_rows, "bytes": path.stat().st_size, "sha256": sha256_file(path)}
@@ -180,7 +183,7 @@ def publish(
             files = {}
             report(STAGE_TABLES, 0, len(outputs))
             for name, table in outputs.items():
-                files[table_file(name)] = write_parquet(table, temp / table_file(name))
+                files[table_file(name)] = _write_parquet(table, temp / table_file(name))
                 report(STAGE_TABLES, len(files), len(outputs))
             manifest = build_manifest(
                 snapshot_id=new_id,
