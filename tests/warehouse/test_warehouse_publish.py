@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -253,3 +255,11 @@ def test_errors_for_missing_roots_councils_and_snapshots_are_sentences(root: Pat
         publish(root, "../x", AS_AT, {})
     with pytest.raises(WarehouseError, match="must be a date"):
         publish(root, "926", datetime(2025, 3, 31), {})
+
+
+def test_the_warehouse_never_imports_django() -> None:
+    code = "import sys, clearsight.warehouse; print(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"
