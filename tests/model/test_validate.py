@@ -281,7 +281,17 @@ def test_cp_plan_for_a_25_year_old():
         "age 25 (born 1999-01-01)",
         ERROR,
     )
-    assert issue.problem == v.TOO_OLD.format(limit=18)
+    assert issue.problem == v.TOO_OLD.format(limit=17)
+
+
+@pytest.mark.parametrize(("dob", "flagged"), [(dt.date(2006, 5, 1), True), (dt.date(2006, 5, 2), False)])
+def test_no_cp_plan_starts_on_or_after_the_18th_birthday(dob, flagged):
+    """indicators.md D9: nothing CP is due on or after the 18th birthday; the plan starts 2024-05-01."""
+    tables = {
+        "ssd_person": table("ssd_person", person("P1", dob=dob)),
+        "ssd_cp_plans": table("ssd_cp_plans", cp_plan()),
+    }
+    assert bool(validate(tables, AS_AT)) is flagged
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ EXT_CP_MEDICAL = Table(
     "ext_cp_medical",
     primary_key="cpme_id",
     person="cpme_person_id",
-    max_age=("cpme_concern_date", 18),
+    max_age=("cpme_concern_date", 17),
     end_dates=(("cpme_concern_date", "cpme_medical_date"),),
     columns=(
         Column("cpme_id", NVARCHAR),

@@ -58,8 +58,9 @@ class Column:
 class Table:
     """One canonical table: its columns in declared order, primary key and person column.
 
-    `max_age` is (date column, age in years): a row whose person is older than this at that date
-    is implausible for the table (a CP plan starting for a 25-year-old).
+    `max_age` is (date column, the oldest plausible age in completed years at that date): 17 for
+    children's tables, since no CIN, CP or CLA event falls on or after the 18th birthday
+    (indicators.md D9); 25 for care leavers. An older person's row is implausible for the table.
     """
 
     name: str

@@ -108,7 +108,7 @@ SSD_CONTACTS = Table(
     "ssd_contacts",
     primary_key="cont_contact_id",
     person="cont_person_id",
-    max_age=("cont_contact_date", 18),
+    max_age=("cont_contact_date", 17),
     columns=(
         Column("cont_contact_id", NVARCHAR),
         Column("cont_person_id", NVARCHAR, references=PERSON),
@@ -123,7 +123,7 @@ SSD_EARLY_HELP_EPISODES = Table(
     "ssd_early_help_episodes",
     primary_key="earl_episode_id",
     person="earl_person_id",
-    max_age=("earl_episode_start_date", 18),
+    max_age=("earl_episode_start_date", 17),
     end_dates=(("earl_episode_start_date", "earl_episode_end_date"),),
     columns=(
         Column("earl_episode_id", NVARCHAR),
@@ -141,7 +141,7 @@ SSD_CIN_EPISODES = Table(
     "ssd_cin_episodes",
     primary_key="cine_referral_id",
     person="cine_person_id",
-    max_age=("cine_referral_date", 18),
+    max_age=("cine_referral_date", 17),
     end_dates=(("cine_referral_date", "cine_close_date"),),
     columns=(
         Column("cine_referral_id", NVARCHAR),
@@ -163,7 +163,7 @@ SSD_CIN_ASSESSMENTS = Table(
     "ssd_cin_assessments",
     primary_key="cina_assessment_id",
     person="cina_person_id",
-    max_age=("cina_assessment_start_date", 18),
+    max_age=("cina_assessment_start_date", 17),
     end_dates=(("cina_assessment_start_date", "cina_assessment_auth_date"),),
     columns=(
         Column("cina_assessment_id", NVARCHAR),
@@ -193,7 +193,7 @@ SSD_CIN_PLANS = Table(
     "ssd_cin_plans",
     primary_key="cinp_cin_plan_id",
     person="cinp_person_id",
-    max_age=("cinp_cin_plan_start_date", 18),
+    max_age=("cinp_cin_plan_start_date", 17),
     end_dates=(("cinp_cin_plan_start_date", "cinp_cin_plan_end_date"),),
     columns=(
         Column("cinp_cin_plan_id", NVARCHAR),
@@ -210,7 +210,7 @@ SSD_CIN_VISITS = Table(
     "ssd_cin_visits",
     primary_key="cinv_cin_visit_id",
     person="cinv_person_id",
-    max_age=("cinv_cin_visit_date", 18),
+    max_age=("cinv_cin_visit_date", 17),
     columns=(
         Column("cinv_cin_visit_id", NVARCHAR),
         Column("cinv_person_id", NVARCHAR, references=PERSON),
@@ -225,7 +225,7 @@ SSD_S47_ENQUIRY = Table(
     "ssd_s47_enquiry",
     primary_key="s47e_s47_enquiry_id",
     person="s47e_person_id",
-    max_age=("s47e_s47_start_date", 18),
+    max_age=("s47e_s47_start_date", 17),
     end_dates=(("s47e_s47_start_date", "s47e_s47_end_date"),),
     columns=(
         Column("s47e_s47_enquiry_id", NVARCHAR),
@@ -246,7 +246,7 @@ SSD_INITIAL_CP_CONFERENCE = Table(
     "ssd_initial_cp_conference",
     primary_key="icpc_icpc_id",
     person="icpc_person_id",
-    max_age=("icpc_icpc_date", 18),
+    max_age=("icpc_icpc_date", 17),
     columns=(
         Column("icpc_icpc_id", NVARCHAR),
         Column("icpc_icpc_meeting_id", NVARCHAR),
@@ -268,7 +268,7 @@ SSD_CP_PLANS = Table(
     "ssd_cp_plans",
     primary_key="cppl_cp_plan_id",
     person="cppl_person_id",
-    max_age=("cppl_cp_plan_start_date", 18),
+    max_age=("cppl_cp_plan_start_date", 17),
     end_dates=(("cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),),
     columns=(
         Column("cppl_cp_plan_id", NVARCHAR),
@@ -287,7 +287,7 @@ SSD_CP_VISITS = Table(
     "ssd_cp_visits",
     primary_key="cppv_cp_visit_id",
     person="cppv_person_id",
-    max_age=("cppv_cp_visit_date", 18),
+    max_age=("cppv_cp_visit_date", 17),
     columns=(
         Column("cppv_cp_visit_id", NVARCHAR),
         Column("cppv_person_id", NVARCHAR, references=PERSON),
@@ -303,7 +303,7 @@ SSD_CP_REVIEWS = Table(
     "ssd_cp_reviews",
     primary_key="cppr_cp_review_id",
     person="cppr_person_id",
-    max_age=("cppr_cp_review_date", 18),
+    max_age=("cppr_cp_review_date", 17),
     columns=(
         Column("cppr_cp_review_id", NVARCHAR),
         Column("cppr_person_id", NVARCHAR, references=PERSON),
@@ -321,7 +321,7 @@ SSD_CLA_EPISODES = Table(
     "ssd_cla_episodes",
     primary_key="clae_cla_episode_id",
     person="clae_person_id",
-    max_age=("clae_cla_episode_start_date", 18),
+    max_age=("clae_cla_episode_start_date", 17),
     end_dates=(("clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),),
     columns=(
         Column("clae_cla_episode_id", NVARCHAR),
@@ -343,7 +343,7 @@ SSD_CLA_PLACEMENT = Table(
     "ssd_cla_placement",
     primary_key="clap_cla_placement_id",
     person="clap_person_id",
-    max_age=("clap_cla_placement_start_date", 18),
+    max_age=("clap_cla_placement_start_date", 17),
     end_dates=(("clap_cla_placement_start_date", "clap_cla_placement_end_date"),),
     columns=(
         Column("clap_cla_placement_id", NVARCHAR),
@@ -364,7 +364,7 @@ SSD_LEGAL_STATUS = Table(
     "ssd_legal_status",
     primary_key="lega_legal_status_id",
     person="lega_person_id",
-    max_age=("lega_legal_status_start_date", 18),
+    max_age=("lega_legal_status_start_date", 17),
     end_dates=(("lega_legal_status_start_date", "lega_legal_status_end_date"),),
     columns=(
         Column("lega_legal_status_id", NVARCHAR),
@@ -394,7 +394,7 @@ SSD_CLA_VISITS = Table(
     "ssd_cla_visits",
     primary_key="clav_cla_visit_id",
     person="clav_person_id",
-    max_age=("clav_cla_visit_date", 18),
+    max_age=("clav_cla_visit_date", 17),
     columns=(
         Column("clav_cla_visit_id", NVARCHAR),
         Column("clav_cla_id", NVARCHAR, references="ssd_cla_episodes.clae_cla_id"),
@@ -409,7 +409,7 @@ SSD_CLA_HEALTH = Table(
     "ssd_cla_health",
     primary_key="clah_health_check_id",
     person="clah_person_id",
-    max_age=("clah_health_check_date", 18),
+    max_age=("clah_health_check_date", 17),
     columns=(
         Column("clah_health_check_id", NVARCHAR),
         Column("clah_person_id", NVARCHAR, references=PERSON),
@@ -423,7 +423,7 @@ SSD_MISSING = Table(
     "ssd_missing",
     primary_key="miss_table_id",
     person="miss_person_id",
-    max_age=("miss_missing_episode_start_date", 18),
+    max_age=("miss_missing_episode_start_date", 17),
     end_dates=(("miss_missing_episode_start_date", "miss_missing_episode_end_date"),),
     columns=(
         Column("miss_table_id", NVARCHAR),
@@ -492,7 +492,7 @@ SSD_PRE_PROCEEDINGS = Table(
     "ssd_pre_proceedings",
     primary_key="prep_table_id",
     person="prep_person_id",
-    max_age=("prep_pre_pro_decision_date", 18),
+    max_age=("prep_pre_pro_decision_date", 17),
     columns=(
         Column("prep_table_id", NVARCHAR),
         Column("prep_person_id", NVARCHAR, references=PERSON),
@@ -540,7 +540,7 @@ SSD_SDQ_SCORES = Table(
     "ssd_sdq_scores",
     primary_key="csdq_table_id",
     person="csdq_person_id",
-    max_age=("csdq_sdq_completed_date", 18),
+    max_age=("csdq_sdq_completed_date", 17),
     columns=(
         Column("csdq_table_id", NVARCHAR),
         Column("csdq_person_id", NVARCHAR, references=PERSON),
@@ -567,7 +567,7 @@ SSD_CLA_CARE_PLAN = Table(
     "ssd_cla_care_plan",
     primary_key="lacp_table_id",
     person="lacp_person_id",
-    max_age=("lacp_cla_care_plan_start_date", 18),
+    max_age=("lacp_cla_care_plan_start_date", 17),
     end_dates=(("lacp_cla_care_plan_start_date", "lacp_cla_care_plan_end_date"),),
     columns=(
         Column("lacp_table_id", NVARCHAR),
