@@ -25,8 +25,8 @@ def test_csv_extract_is_read_with_types_and_ids_kept_as_text(tmp_path):
     assert person.column("pers_person_id").to_pylist() == ["00123", "00124"]
     assert person.column("pers_dob").to_pylist() == [dt.date(2015, 3, 4), dt.date(2016, 5, 4)]
     assert person.schema.field("pers_dob").type == pa.date32()
-    assert result.sources[0].table == "ssd_person"
-    assert len(result.sources[0].sha256) == 64
+    assert result.sources["ssd_person"].name == "ssd_person.csv"
+    assert len(result.sources["ssd_person"].sha256) == 64
 
 
 def test_bad_cells_become_null_with_an_issue_naming_file_row_and_column(tmp_path):

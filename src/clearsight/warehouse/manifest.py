@@ -7,14 +7,15 @@ the warehouse.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from clearsight.sources import SourceFile
+from clearsight.sources import describe_source as fingerprint
 from clearsight.warehouse.layout import MANIFEST, WarehouseError
 
 MANIFEST_VERSION = 1
@@ -31,34 +32,17 @@ REQUIRED_KEYS = (
     "issue_counts",
     "files",
 )
-_BLOCK = 1 << 20
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A source file as the manifest records it: its name (not its full path), size and SHA-256."""
-
-    name: str
-    size: int
-    sha256: str
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def describe_source(path: str | os.PathLike[str]) -> SourceFile:
-    """Name, size and SHA-256 of a source file; WarehouseError if it is not a readable file."""
-    path = Path(path)
+def describe_source(source: SourceFile | str | os.PathLike[str]) -> SourceFile:
+    """A source's fingerprint: as given, or taken now; WarehouseError if the file cannot be read."""
+    if isinstance(source, SourceFile):
+        return source
+    path = Path(source)
     if not path.is_file():
         raise WarehouseError(f"The source file {path} does not exist or is not a file.")
     try:
-        return SourceFile(path.name, path.stat().st_size, sha256_file(path))
+        return fingerprint(path)
     except OSError as error:
         raise WarehouseError(f"The source file {path} cannot be read: {error.strerror}.") from error
 

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from clearsight import __version__
 from clearsight.model import SCHEMA_VERSION, TABLES
 from clearsight.model.issues import Issue
+from clearsight.sources import SourceFile, sha256_file
 from clearsight.warehouse.catalog import Snapshot, load_snapshot
 from clearsight.warehouse.conform import conform_tables, issue_counts, issues_table
 from clearsight.warehouse.layout import (
@@ -42,7 +43,7 @@ from clearsight.warehouse.layout import (
     snapshot_id,
     table_file,
 )
-from clearsight.warehouse.manifest import build_manifest, describe_source, manifest_bytes, sha256_file
+from clearsight.warehouse.manifest import build_manifest, describe_source, manifest_bytes
 from clearsight.warehouse.provenance import conform_provenance
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ def publish(
     tables: Mapping[str, pa.Table],
     *,
     issues: Iterable[Issue] = (),
-    sources: Iterable[str | os.PathLike[str]] = (),
+    sources: Iterable[SourceFile | str | os.PathLike[str]] = (),
     provenance: pa.Table | None = None,
     progress: Progress | None = None,
 ) -> Snapshot:
@@ -147,7 +148,8 @@ def publish(
         tables: model table name → table. A model table not given is published empty; each given
             table is cast to its model schema.
         issues: the data-quality issues, published as `issues.parquet`.
-        sources: the source files; the manifest records the name, size and SHA-256 of each.
+        sources: the source files, as paths or as fingerprints the reader already took; the
+            manifest records the name, size and SHA-256 of each.
         provenance: a PROVENANCE_SCHEMA table (formats.md §2.7), published as `provenance.parquet`.
         progress: called as `progress(stage, done, total)` with the STAGE_* names.
 

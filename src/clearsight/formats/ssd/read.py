@@ -10,7 +10,6 @@ column. csv rows are numbered as lines of the file (the header is line 1); Parqu
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,24 +23,17 @@ from clearsight.formats.common.limits import check_file_size
 from clearsight.formats.common.values import cast_column
 from clearsight.model import TABLES, Table
 from clearsight.model.issues import ERROR, WARNING, Issue, UnusableInput
+from clearsight.sources import SourceFile, describe_source
 
 SUFFIXES = (".csv", ".parquet")
 SOURCE_FORMAT = "ssd"
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    table: str
-    sha256: str
-    size: int
 
 
 @dataclass
 class ReadResult:
     tables: dict[str, pa.Table] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
-    sources: list[SourceFile] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # per table, the file it came from
     # per table, the source row number of every row (provenance, formats.md §2.7)
     row_numbers: dict[str, pa.Array] = field(default_factory=dict)
 
@@ -57,14 +49,6 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise UnusableInput(str(path), "does not exist")
     return found
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -157,7 +141,7 @@ def read_file(path: Path, table: Table, limit_mb: float, result: ReadResult) -> 
                 )
     result.tables[table.name] = pa.Table.from_arrays(columns, schema=table.arrow_schema)
     result.row_numbers[table.name] = rows
-    result.sources.append(SourceFile(path, table.name, sha256_of(path), path.stat().st_size))
+    result.sources[table.name] = describe_source(path)
 
 
 def read(paths: Iterable[Path], *, limit_mb: float) -> ReadResult:
