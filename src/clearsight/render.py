@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from clearsight.model.issues import SEVERITIES
+from clearsight.model.validate import summarise
 
 out = Console(soft_wrap=True)
 
@@ -28,14 +29,11 @@ def print_outcome(outcome) -> None:
     by_severity = Counter(i.severity for i in outcome.issues)
     out.print("Issues: " + ", ".join(f"{by_severity.get(s, 0):,} {s}" for s in SEVERITIES))
     if outcome.issues:
-        rank = {s: n for n, s in enumerate(SEVERITIES)}
-        problems = Counter((i.severity, i.table or "", i.column or "", i.problem) for i in outcome.issues)
-        worst = sorted(problems.items(), key=lambda item: (rank[item[0][0]], -item[1], item[0]))
         table = RichTable(title="Most frequent problems, worst first", title_justify="left")
         for heading in ("severity", "table", "column", "problem", "count"):
             table.add_column(heading, justify="right" if heading == "count" else "left")
-        for (severity, name, column, problem), count in worst[:TOP_PROBLEMS]:
-            table.add_row(severity, name, column, problem, f"{count:,}")
+        for row in summarise(outcome.issues)[:TOP_PROBLEMS]:
+            table.add_row(row.severity, row.table or "", row.column or "", row.problem, f"{row.count:,}")
         out.print(table)
     if outcome.snapshot is not None:
         out.print(
