@@ -19,11 +19,9 @@ from clearsight.synth import columns as col
 from clearsight.synth.care import CarePeriods
 from clearsight.synth.context import Context, quota
 from clearsight.synth.journeys import ADOPTED, AGE18, CAO, HOME, INDEPENDENT, SGO
-from clearsight.synth.series import interval_series, review_chain
+from clearsight.synth.series import interval_series, participation, review_chain
 from clearsight.synth.timing import FAR, YEAR, add_months, birthday, day
 
-_PARTICIPATION = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
-_PARTICIPATION_WEIGHTS = (0.45, 0.1, 0.05, 0.05, 0.15, 0.15, 0.05)
 _PLAN_KEYS = (
     "REMAINSUP",
     "RETURN1M",
@@ -152,10 +150,6 @@ def _reviews(ctx: Context, rng, care: CarePeriods) -> tuple[pa.Table, np.ndarray
     keep = chain.held >= clock.window_start
     owner, due, held = chain.owner[keep], chain.due[keep], chain.held[keep]
     person = care.person[owner]
-    age = (held - ctx.dob[person]) / YEAR
-    code = np.where(
-        age < 4, 0, 1 + rng.choice(len(_PARTICIPATION), size=owner.size, p=_PARTICIPATION_WEIGHTS)
-    )
     table = col.table(
         "ssd_cla_reviews",
         {
@@ -164,7 +158,7 @@ def _reviews(ctx: Context, rng, care: CarePeriods) -> tuple[pa.Table, np.ndarray
             "clar_cla_review_due_date": col.dates(due),
             "clar_cla_review_date": col.dates(held),
             "clar_cla_review_cancelled": col.flags(np.zeros(owner.size, bool)),
-            "clar_cla_review_participation": col.pick(("PN0", *_PARTICIPATION), code),
+            "clar_cla_review_participation": participation(rng, ctx.dob[person], held),
             "clar_cla_person_id": col.take(ctx.person_ids, person),
         },
     )

@@ -40,8 +40,9 @@ P_CLA_AFTER_CP, P_CIN_AFTER_CP = 0.12, 0.45
 P_CLA_AFTER_CIN = 0.02
 CP_NORMAL_DAYS, CP_DRIFT_DAYS = (75, 360), (366, 900)  # CP plan lengths below and at 12+ months
 
-# Referral ages in years (bands under 1, 1-4, 5-9, 10-15, 16-17) and their weights.
-AGE_BANDS = ((0, 1), (1, 5), (5, 10), (10, 16), (16, 18))
+# Referral ages in years (bands under 1, 1-4, 5-9, 10-15, 16-17) and their weights; the last band stops
+# a few days short of 18 so that no day count lands on the 18th birthday.
+AGE_BANDS = ((0, 1), (1, 5), (5, 10), (10, 16), (16, 17.99))
 AGE_WEIGHTS = (0.12, 0.20, 0.25, 0.33, 0.10)
 
 # Ways of leaving care, with their chances by age at entry (0-4, 5-9, 10-13, 14-15, 16-17).

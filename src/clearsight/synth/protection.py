@@ -16,7 +16,7 @@ import pyarrow as pa
 from clearsight.synth import columns as col
 from clearsight.synth.allocation import Allocations
 from clearsight.synth.context import Context, quota
-from clearsight.synth.series import review_chain
+from clearsight.synth.series import participation, review_chain
 from clearsight.synth.timing import FAR, YEAR, add_months, birthday
 from clearsight.synth.visits import working_day_visits
 
@@ -166,7 +166,6 @@ def _plans(ctx: Context, rng, cp_rows, cp_ids, icpc_ids, icpc_of) -> dict[str, p
         reviews.held[keep],
         reviews.ending[keep],
     )
-    old_enough = (held - ctx.dob[person[owner]]) / YEAR >= 10
     return {
         "ssd_cp_plans": plans,
         "ssd_cp_visits": col.table(
@@ -192,7 +191,7 @@ def _plans(ctx: Context, rng, cp_rows, cp_ids, icpc_ids, icpc_of) -> dict[str, p
                 "cppr_cp_review_meeting_id": col.ids("MR", owner.size),
                 "cppr_cp_review_outcome_continue_cp": col.flags(~ending),
                 "cppr_cp_review_quorate": col.flags(rng.random(owner.size) < 0.95),
-                "cppr_cp_review_participation": col.flags(old_enough & (rng.random(owner.size) < 0.6)),
+                "cppr_cp_review_participation": participation(rng, ctx.dob[person[owner]], held),
             },
         ),
     }

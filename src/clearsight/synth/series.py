@@ -7,7 +7,7 @@ the chosen owners, in time for the others. Earlier gaps run late at a given rate
 `review_chain` holds statutory reviews occasion by occasion (first due, then at fixed intervals after the
 previous review was held, as indicators.md A08 and B03 recompute them), each late at a given rate.
 
-Must not import anything from clearsight except `synth.timing`.
+Must not import anything from clearsight except `synth` modules.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
-from clearsight.synth.timing import FAR, Clock, add_months
+from clearsight.synth import columns as col
+from clearsight.synth.timing import FAR, YEAR, Clock, add_months
 
 _MAX_CELLS = 4_000_000  # owners × events per chunk of the interval matrix
+_PARTICIPATION = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+_PARTICIPATION_WEIGHTS = (0.45, 0.1, 0.05, 0.05, 0.15, 0.15, 0.05)
 
 
 def interval_series(
@@ -114,10 +118,10 @@ def review_chain(
     `later_months` after the previous. An occasion falling due on or after the end generates none; one
     due by as_at is late at `late_rate` (held 1-30 days after the due date, or not held if that passes
     as_at or the end: a review held after the end is the record's closing review instead). In time means
-    0-14 days before the due date, on a working day. With `ends_with_review` (a plan that ends at a
-    review conference), a late review that would fall after the end is held on the end date and closes
-    the record, and the marked owners get a closing review on their end date when no occasion fell on it;
-    without it, such a review is not held.
+    0-14 days before the due date, on a working day. For the owners marked in `ends_with_review` (plans
+    that end at a review conference), a late review that would fall after the end is held on the end
+    date and closes the record, and a closing review is held on the end date when no occasion fell on
+    it; for the others such a review is not held.
     """
     n = first_due.size
     owners, dues, helds, endings = [], [], [], []
@@ -125,6 +129,7 @@ def review_chain(
     due = np.asarray(first_due, dtype=np.int64).copy()
     previous = np.full(n, -FAR, dtype=np.int64)
     closed = np.zeros(n, dtype=bool)  # a review has been held on the end date
+    closes_with_review = np.zeros(n, dtype=bool) if ends_with_review is None else ends_with_review
     occasion = 1
     while active.size:
         d, e = due[active], end[active]
@@ -139,7 +144,7 @@ def review_chain(
         held = np.where(late, behind, in_time)
         ending = held >= e
         held = np.minimum(held, e)
-        happened = (held <= clock.as_at) & (~ending | (ends_with_review is not None))
+        happened = (held <= clock.as_at) & (~ending | closes_with_review[active])
         owners.append(active[happened])
         dues.append(d[happened])
         helds.append(held[happened])
@@ -151,7 +156,7 @@ def review_chain(
         due[active] = add_months(held, second_months if occasion == 1 else later_months)
         occasion += 1
     if ends_with_review is not None:
-        extra = np.flatnonzero(ends_with_review & ~closed & (end <= clock.as_at))
+        extra = np.flatnonzero(closes_with_review & ~closed & (end <= clock.as_at))
         owners.append(extra)
         dues.append(due[extra])
         helds.append(end[extra])
@@ -159,3 +164,10 @@ def review_chain(
     owner, due_all, held_all, ending_all = (np.concatenate(x) for x in (owners, dues, helds, endings))
     order = np.lexsort((held_all, owner))
     return Reviews(owner[order], due_all[order], held_all[order], ending_all[order])
+
+
+def participation(rng: np.random.Generator, dob: np.ndarray, held: np.ndarray) -> pa.Array:
+    """How the child took part in each review (903 REVIEW_CODE): PN0 under 4, else PN1-PN7."""
+    under_four = (held - dob) / YEAR < 4
+    code = 1 + rng.choice(7, size=held.size, p=_PARTICIPATION_WEIGHTS)
+    return col.pick(_PARTICIPATION, np.where(under_four, 0, code))
