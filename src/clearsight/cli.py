@@ -28,7 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 DATA_HELP = "Root folder of every council's snapshots [default: $CLEARSIGHT_DATA or ./clearsight-data]."
 AS_AT_FORMATS = ["%Y-%m-%d"]

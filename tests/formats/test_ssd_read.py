@@ -81,3 +81,20 @@ def test_empty_file_and_folder_without_tables(tmp_path):
     empty.mkdir()
     with pytest.raises(UnusableInput, match="holds no csv or Parquet files"):
         read([empty], limit_mb=10)
+
+
+def test_a_csv_copy_beside_the_parquet_file_is_reported_and_the_parquet_read(tmp_path):
+    pq.write_table(pa.table({"pers_person_id": ["A1"]}), tmp_path / "ssd_person.parquet")
+    write(tmp_path / "ssd_person.csv", "pers_person_id\nA1\nA2\n")
+    result = read([tmp_path], limit_mb=10)
+    assert result.tables["ssd_person"].num_rows == 1
+    assert result.sources["ssd_person"].name == "ssd_person.parquet"
+    assert any(i.file.endswith("ssd_person.csv") and "csv copy" in i.problem for i in result.issues)
+
+
+def test_two_files_for_one_table_cannot_be_used(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder / "ssd_person.csv", "pers_person_id\nA1\n")
+    with pytest.raises(UnusableInput, match="is a second file for ssd_person"):
+        read([tmp_path / "a", tmp_path / "b"], limit_mb=10)

@@ -81,6 +81,15 @@ def _read_raw(path: Path) -> tuple[pa.Table, int]:
         raise UnusableInput(str(path), f"cannot be read as {kind}: {error}") from error
 
 
+def _csv_copy_of(csv_path: Path, parquet_path: Path) -> bool:
+    """True when the two files are one table's csv and Parquet forms in the same folder."""
+    return (
+        csv_path.parent == parquet_path.parent
+        and csv_path.suffix.lower() == ".csv"
+        and parquet_path.suffix.lower() == ".parquet"
+    )
+
+
 def _table_for(path: Path) -> Table | None:
     return TABLES.get(path.stem.strip().lower())
 
@@ -150,20 +159,33 @@ def read(paths: Iterable[Path], *, limit_mb: float) -> ReadResult:
     files = find_files(Path(p) for p in paths)
     if not files:
         raise UnusableInput(", ".join(str(p) for p in paths), "holds no csv or Parquet files")
-    seen: dict[str, Path] = {}
+    chosen: dict[str, Path] = {}
     for path in files:
         table = _table_for(path)
         if table is None:
             result.issues.append(
                 Issue("file is not named after a canonical table; skipped", WARNING, file=str(path))
             )
-            continue
-        if table.name in seen:
-            raise UnusableInput(
-                str(path), f"is a second file for {table.name} (the first is {seen[table.name]})"
+        elif table.name not in chosen:
+            chosen[table.name] = path
+        elif _csv_copy_of(path, chosen[table.name]) or _csv_copy_of(chosen[table.name], path):
+            # `clearsight synth --csv` writes both forms side by side: read the typed Parquet.
+            parquet, copy = sorted((path, chosen[table.name]), key=lambda p: p.suffix.lower() != ".parquet")
+            chosen[table.name] = parquet
+            result.issues.append(
+                Issue(
+                    f"csv copy of {parquet.name}; the Parquet file was read",
+                    WARNING,
+                    table=table.name,
+                    file=str(copy),
+                )
             )
-        seen[table.name] = path
-        read_file(path, table, limit_mb, result)
+        else:
+            raise UnusableInput(
+                str(path), f"is a second file for {table.name} (the first is {chosen[table.name]})"
+            )
+    for name, path in chosen.items():
+        read_file(path, TABLES[name], limit_mb, result)
     if not result.tables:
         raise UnusableInput(", ".join(str(p) for p in paths), "holds no file named after a canonical table")
     return result
