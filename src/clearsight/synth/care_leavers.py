@@ -70,7 +70,7 @@ def care_leavers_table(ctx: Context) -> pa.Table:
     )
     letter = np.where(
         planted >= 0,
-        np.array([SETTLED.index("Y") + 1 + k for k in range(4)])[np.maximum(planted, 0)],
+        len(SETTLED) + planted,
         settled,
     )
     in_touch = planted != 0

@@ -23,7 +23,7 @@ from clearsight.synth.journeys import AGE_BANDS, AGE_WEIGHTS, CLOSE_REASONS, RC8
 from clearsight.synth.timing import FAR, YEAR, birthday
 from clearsight.synth.workforce import EARLY_HELP as EARLY_HELP_TEAM
 
-OTHER_CONTACTS_PER_YEAR = 16_000  # at county scale: contacts that do not become referrals
+OTHER_CONTACTS_PER_YEAR = 14_500  # at county scale: contacts that do not become referrals
 SOURCES = (
     "1A",
     "1B",

@@ -34,9 +34,9 @@ P_S47 = 0.31  # of assessed referrals
 P_PHYSICAL = 0.30  # of s47 enquiries: a physical-abuse concern
 P_CONFERENCE = 0.38  # of s47 enquiries
 P_CP = 0.85  # of ICPCs
-P_CLA_DIRECT, P_CIN = 0.025, 0.35  # of assessed referrals with no CP plan
-UASC_PER_YEAR = 100  # unaccompanied asylum-seeking children, accommodated on referral at 15-17
-P_CLA_AFTER_CP, P_CIN_AFTER_CP = 0.12, 0.45
+P_CLA_DIRECT, P_CIN = 0.022, 0.35  # of assessed referrals with no CP plan
+UASC_PER_YEAR = 125  # unaccompanied asylum-seeking children, accommodated on referral at 15-17
+P_CLA_AFTER_CP, P_CIN_AFTER_CP = 0.10, 0.47
 P_CLA_AFTER_CIN = 0.02
 CP_NORMAL_DAYS, CP_DRIFT_DAYS = (75, 360), (366, 900)  # CP plan lengths below and at 12+ months
 
@@ -279,7 +279,7 @@ def _care_exit(rng, c0, dob, b18, uasc) -> tuple[np.ndarray, np.ndarray]:
     length = np.select(
         [exit_kind == HOME, exit_kind == ADOPTED, exit_kind == SGO, exit_kind == CAO],
         [
-            30 + np.minimum(rng.exponential(240, n), 1070).astype(np.int64),
+            30 + np.minimum(rng.exponential(200, n), 1070).astype(np.int64),
             rng.integers(540, 1100, n),
             rng.integers(270, 900, n),
             rng.integers(180, 720, n),

@@ -17,7 +17,8 @@ def write_tables(tables: Mapping[str, pa.Table], out_dir: Path | str, csv: bool 
     """Write `<table>.parquet` (and `<table>.csv` with `csv`) for every table into `out_dir`.
 
     The same tables give byte-identical files: no timestamps or run-specific metadata are written.
-    CSV files are UTF-8 with a header row and ISO dates. Returns the paths written, in table order.
+    CSV files are UTF-8 with a header row and ISO dates; text is quoted (JSON columns hold commas).
+    Returns the paths written, in table order.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -29,6 +30,6 @@ def write_tables(tables: Mapping[str, pa.Table], out_dir: Path | str, csv: bool 
         written.append(path)
         if csv:
             csv_path = out / f"{name}.csv"
-            pacsv.write_csv(table, csv_path, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+            pacsv.write_csv(table, csv_path, pacsv.WriteOptions(include_header=True))
             written.append(csv_path)
     return written
