@@ -48,6 +48,7 @@ _PROVIDER = {
     "A6": "PR2",
 }
 _DRAWS = 48  # random numbers drawn per period
+_VOLUNTARY = {HOME: 0.6, AGE18: 0.3}  # chance of s20 accommodation (V2) rather than a care order
 
 
 @dataclass
@@ -117,9 +118,7 @@ def _legal(u, start: int, until: int, exit_kind: int, uasc: bool, court: bool) -
     if court and not uasc and next(u) < 0.3:
         statuses.append(("L2" if next(u) < 0.4 else "L1", day))
         day += 1 + int(next(u) * 8)
-    voluntary = (
-        uasc or exit_kind == INDEPENDENT or (not court and exit_kind in (HOME, AGE18) and next(u) < 0.6)
-    )
+    voluntary = uasc or exit_kind == INDEPENDENT or (not court and next(u) < _VOLUNTARY.get(exit_kind, 0.0))
     if voluntary:
         statuses.append(("V2", day))
     else:

@@ -22,6 +22,7 @@ from clearsight.synth.visits import working_day_visits
 
 CATEGORIES = ("NEG", "PHY", "SAB", "EMO", "MUL")
 _OTHER_CATEGORY_WEIGHTS = np.array([0.48, 0.0, 0.07, 0.38, 0.07])
+_PHYSICAL_CATEGORY_WEIGHTS = np.array([0.25, 0.35, 0.0, 0.25, 0.15])
 _S47_KEYS = (
     "NFA_FLAG",
     "LEGAL_ACTION_FLAG",
@@ -128,7 +129,8 @@ def _plans(ctx: Context, rng, cp_rows, cp_ids, icpc_ids, icpc_of) -> dict[str, p
     person, start, end = j.person[cp_rows], j.cp0[cp_rows], j.cp1[cp_rows]
     physical = j.physical[cp_rows]
     other = rng.choice(len(CATEGORIES), size=n, p=_OTHER_CATEGORY_WEIGHTS)
-    initial = np.where(physical, np.where(rng.random(n) < 0.75, 1, 4), other)
+    # a physical-abuse concern is not always the plan's category: its factors still show it (D10 (b))
+    initial = np.where(physical, rng.choice(len(CATEGORIES), size=n, p=_PHYSICAL_CATEGORY_WEIGHTS), other)
     changed = ~physical & (rng.random(n) < 0.1)
     latest = np.where(changed, rng.choice([0, 3, 4], size=n), initial)
     plans = col.table(
