@@ -139,3 +139,14 @@ def test_open_cases_are_held_by_a_worker_of_the_right_team(small_db):
         WHERE w.prof_professional_department <> d.dept_team_name
     """).fetchone()
     assert wrong == 0
+
+
+def test_every_referral_in_the_window_follows_a_contact_from_the_same_source(small_db):
+    (orphans,) = small_db.execute("""
+        SELECT count(*) FROM ssd_cin_episodes r WHERE r.cine_referral_date >= window_start() AND NOT EXISTS (
+            SELECT 1 FROM ssd_contacts c WHERE c.cont_person_id = r.cine_person_id
+              AND c.cont_contact_date BETWEEN r.cine_referral_date - 2 AND r.cine_referral_date
+              AND c.cont_contact_source_code = r.cine_referral_source_code
+              AND c.cont_contact_outcome_json LIKE '%"NEW_REFERRAL_FLAG":"Y"%')
+    """).fetchone()
+    assert orphans == 0

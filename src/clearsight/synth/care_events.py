@@ -170,26 +170,22 @@ def _health(ctx: Context, rng, care: CarePeriods) -> pa.Table:
     clock = ctx.clock
     stop = np.minimum(care.end, clock.as_at + 1)
     dob = ctx.dob[care.person]
-    owners, days, kinds = [], [], []
-    when = clock.wd_add(care.start, rng.integers(5, 21, care.start.size))
-    live = np.flatnonzero(when < stop)
-    while live.size:
-        owners.append(live)
-        days.append(when[live])
-        kinds.append(np.zeros(live.size, np.int64))
-        under_five = (when[live] - dob[live]) / YEAR < 5
-        due = add_months(when[live], np.where(under_five, 6, 12))
-        when[live] = due - rng.integers(0, 31, live.size)
-        live = live[when[live] < stop[live]]
-    when = care.start + rng.integers(20, 121, care.start.size)
-    live = np.flatnonzero(when < stop)
-    while live.size:
-        owners.append(live)
-        days.append(when[live])
-        kinds.append(np.ones(live.size, np.int64))
-        when[live] = when[live] + rng.integers(300, 365, live.size)
-        live = live[when[live] < stop[live]]
-    owner, when, kind = (np.concatenate(x) for x in (owners, days, kinds))
+
+    def next_assessment(last: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        under_five = (last - dob[owners]) / YEAR < 5
+        return add_months(last, np.where(under_five, 6, 12)) - rng.integers(0, 31, owners.size)
+
+    checks = (
+        _recurring(clock.wd_add(care.start, rng.integers(5, 21, care.start.size)), stop, next_assessment),
+        _recurring(
+            care.start + rng.integers(20, 121, care.start.size),
+            stop,
+            lambda last, owners: last + rng.integers(300, 365, owners.size),
+        ),
+    )
+    owner = np.concatenate([o for o, _ in checks])
+    when = np.concatenate([d for _, d in checks])
+    kind = np.repeat([0, 1], [o.size for o, _ in checks])
     keep = when >= clock.window_start
     order = np.lexsort((kind[keep], when[keep], care.person[owner[keep]]))
     owner, when, kind = owner[keep][order], when[keep][order], kind[keep][order]
@@ -203,6 +199,19 @@ def _health(ctx: Context, rng, care: CarePeriods) -> pa.Table:
             "clah_health_check_status": col.pick(("Completed",), np.zeros(owner.size, np.int64)),
         },
     )
+
+
+def _recurring(first: np.ndarray, stop: np.ndarray, after) -> tuple[np.ndarray, np.ndarray]:
+    """Dates of a recurring check for each owner: `first`, then `after(last, owners)`, while before `stop`."""
+    owners, days = [], []
+    when = first.copy()
+    live = np.flatnonzero(when < stop)
+    while live.size:
+        owners.append(live)
+        days.append(when[live])
+        when[live] = after(when[live], live)
+        live = live[when[live] < stop[live]]
+    return np.concatenate(owners or [np.zeros(0, np.int64)]), np.concatenate(days or [np.zeros(0, np.int64)])
 
 
 def _missing(ctx: Context, rng, care: CarePeriods) -> pa.Table:

@@ -42,7 +42,7 @@ def care_leavers_table(ctx: Context) -> pa.Table:
     """`ssd_care_leavers`."""
     rng = ctx.rng("care leavers")
     j, a, rates = ctx.journeys, ctx.clock.as_at, ctx.rates
-    refs = np.flatnonzero(is_care_leaver(ctx.clock, j, j.dob))
+    refs = np.flatnonzero(is_care_leaver(ctx.clock, j.cla, j.cla_exit, j.c0, j.c1, j.dob[j.person]))
     refs = refs[np.r_[j.person[refs][1:] != j.person[refs][:-1], True]]  # each person's latest period
     age = age_on(ctx.dob[j.person[refs]], a)
     refs = refs[(age >= 16) & ((age <= 21) | (rng.random(refs.size) < 0.4))]

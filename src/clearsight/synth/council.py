@@ -85,7 +85,7 @@ def build(
     step()
     tables["ssd_contacts"] = front_door.contacts_table(ctx, contacts)
     tables["ssd_early_help_episodes"] = front_door.early_help_table(ctx, contacts)
-    tables["ssd_cin_episodes"] = front_door.referrals_table(ctx, alloc)
+    tables["ssd_cin_episodes"] = front_door.referrals_table(ctx, alloc, contacts)
     tables["ssd_cin_assessments"], tables["ssd_assessment_factors"] = front_door.assessment_tables(ctx, alloc)
     step()
     tables.update(protection.protection_tables(ctx, alloc))

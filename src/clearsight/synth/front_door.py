@@ -174,6 +174,7 @@ class ContactPlan:
     source: np.ndarray
     outcome: np.ndarray
     extra_dob: np.ndarray  # dates of birth of the people known only from contacts
+    referral_source: np.ndarray  # the source of each referral (and of the contact before it)
 
 
 def plan_contacts(ctx: Context) -> ContactPlan:
@@ -202,12 +203,15 @@ def plan_contacts(ctx: Context) -> ContactPlan:
     person = np.concatenate([j.person[refs], who, new_person, new_person[again]])
     date = np.concatenate([ref_date, known_date, first, second[again]])
     weights = _SOURCE_WEIGHTS / _SOURCE_WEIGHTS.sum()
-    source = rng.choice(len(SOURCES), size=person.size, p=weights)
+    referral_source = np.where(j.uasc, SOURCES.index("6"), rng.choice(len(SOURCES), size=len(j), p=weights))
+    source = np.concatenate(
+        [referral_source[refs], rng.choice(len(SOURCES), size=person.size - refs.size, p=weights)]
+    )
     outcome = np.concatenate(
         [np.full(refs.size, REFERRAL), rng.choice(3, size=person.size - refs.size, p=(0.45, 0.35, 0.2)) + 1]
     )
     order = np.lexsort((date, person))
-    return ContactPlan(person[order], date[order], source[order], outcome[order], extra_dob)
+    return ContactPlan(person[order], date[order], source[order], outcome[order], extra_dob, referral_source)
 
 
 def contacts_table(ctx: Context, plan: ContactPlan) -> pa.Table:
@@ -265,13 +269,12 @@ def early_help_table(ctx: Context, plan: ContactPlan) -> pa.Table:
     )
 
 
-def referrals_table(ctx: Context, alloc: Allocations) -> pa.Table:
-    """`ssd_cin_episodes`: one row per referral."""
+def referrals_table(ctx: Context, alloc: Allocations, plan: ContactPlan) -> pa.Table:
+    """`ssd_cin_episodes`: one row per referral, from the same source as its contact."""
     rng = ctx.rng("referrals")
     j, staff = ctx.journeys, ctx.workforce
     n = len(j)
-    source = rng.choice(len(SOURCES), size=n, p=_SOURCE_WEIGHTS / _SOURCE_WEIGHTS.sum())
-    source = np.where(j.uasc, SOURCES.index("6"), source)
+    source = plan.referral_source
     need = rng.choice(len(NEEDS), size=n, p=_NEED_WEIGHTS / _NEED_WEIGHTS.sum())
     need = np.select([j.s47 | j.cla_from_cp, j.uasc, j.nfa & (rng.random(n) < 0.6)], [0, 7, 8], need)
     outcome = np.select([j.nfa, j.uasc, j.s47], [0, 3, 2], 1)

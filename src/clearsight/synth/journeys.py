@@ -331,25 +331,24 @@ def _re_referrals(rng, clock: Clock, batch: dict[str, np.ndarray], dob: np.ndarr
     return person[again], when[again]
 
 
-def is_care_leaver(clock: Clock, j: dict[str, np.ndarray] | Journeys, dob: np.ndarray) -> np.ndarray:
-    """Referrals whose period in care ended with a young person leaving care who is a care leaver at as_at.
+def is_care_leaver(clock: Clock, cla, cla_exit, c0, c1, born) -> np.ndarray:
+    """Periods in care that ended with a young person leaving care who is a care leaver at as_at.
 
     They left at 16 or over after at least 13 weeks in care, and are under 25 at as_at.
     """
-    get = (lambda k: j[k]) if isinstance(j, dict) else (lambda k: getattr(j, k))
-    born = dob[get("person")]
     return (
-        get("cla")
-        & np.isin(get("cla_exit"), (AGE18, INDEPENDENT))
-        & (get("c1") <= clock.as_at)
-        & (get("c1") - get("c0") >= 91)
+        cla
+        & np.isin(cla_exit, (AGE18, INDEPENDENT))
+        & (c1 <= clock.as_at)
+        & (c1 - c0 >= 91)
         & (birthday(born, 25) > clock.as_at)
     )
 
 
 def _keep(clock: Clock, j: dict[str, np.ndarray], dob: np.ndarray) -> Journeys:
     """Keep the referrals that matter at as_at; renumber their people in order of date of birth."""
-    keep = (j["close"] >= clock.window_start) | is_care_leaver(clock, j, dob)
+    leaving = is_care_leaver(clock, j["cla"], j["cla_exit"], j["c0"], j["c1"], dob[j["person"]])
+    keep = (j["close"] >= clock.window_start) | leaving
     j = {k: v[keep] for k, v in j.items()}
     people, j["person"] = np.unique(j["person"], return_inverse=True)
     by_birth = np.argsort(dob[people], kind="stable")

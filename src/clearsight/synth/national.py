@@ -58,7 +58,7 @@ def generate_national(
     report = progress or (lambda stage, done, total: None)
     report("national", 0, councils)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, max_tasks_per_child=10) as pool:
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
         for done, _code in enumerate(pool.map(_make, jobs), 1):
             report("national", done, councils)
     return codes
