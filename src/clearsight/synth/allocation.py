@@ -99,41 +99,45 @@ def allocate(ctx: Context) -> Allocations:
 
 def _segments(rng, ctx: Context, refs, start, end, kind: int, area, phase_order: int):
     """One phase of each referral, cut where the worker changes; each piece has its worker and reason."""
-    staff, a = ctx.workforce, ctx.clock.as_at
-    until = np.minimum(end, a)
-    changes = np.minimum(rng.poisson(np.maximum(until - start, 0) / _DAYS_PER_CHANGE[kind]), 4)
+    staff = ctx.workforce
+    until = np.minimum(end, ctx.clock.as_at)
+    length = np.maximum(until - start, 0)
+    changes = np.minimum(rng.poisson(length / _DAYS_PER_CHANGE[kind]), 4)
     owner = np.repeat(np.arange(refs.size), changes)
-    points = (
-        start[owner]
-        + 1
-        + (rng.random(owner.size) * np.maximum(until[owner] - start[owner], 1)).astype(np.int64)
-    )
+    points = start[owner] + 1 + (rng.random(owner.size) * np.maximum(length[owner], 1)).astype(np.int64)
     points = np.minimum(points, np.maximum(until[owner], start[owner]))
-    owner_all = np.concatenate([np.arange(refs.size), owner])
-    begin_all = np.concatenate([start, points])
-    order = np.lexsort((begin_all, owner_all))
-    owner_all, begin_all = owner_all[order], begin_all[order]
-    first = np.r_[True, owner_all[1:] != owner_all[:-1]]
-    last = np.r_[owner_all[1:] != owner_all[:-1], True]
-    finish = np.where(last, end[owner_all], np.r_[begin_all[1:], 0])
+    owner = np.concatenate([np.arange(refs.size), owner])
+    begin = np.concatenate([start, points])
+    order = np.lexsort((begin, owner))
+    owner, begin = owner[order], begin[order]
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    last = np.r_[owner[1:] != owner[:-1], True]
+    finish = np.where(last, end[owner], np.r_[begin[1:], 0])
     teams = staff.teams(kind)
-    team = teams[area[owner_all] % teams.size]
-    members = staff.members(kind)
-    first_member = np.searchsorted(staff.team_of(members), team)
-    size = np.bincount(staff.team_of(members), minlength=staff.team_kind.size)[team]
+    team = teams[area[owner] % teams.size]
+    worker = _workers(rng, staff.members(kind), staff.team_of(staff.members(kind)), team, first)
+    changed = 2 + rng.choice(len(_CHANGE_REASONS), size=owner.size, p=_CHANGE_WEIGHTS)
+    reason = np.where(first, 0 if phase_order == 0 else 1, changed)
+    return ctx.journeys.person[refs[owner]], refs[owner], worker, team, begin, finish, reason
+
+
+def _workers(rng, members: np.ndarray, member_team: np.ndarray, team: np.ndarray, first: np.ndarray):
+    """A member of each piece's team: at random for the first piece of a phase, then a different one.
+
+    Members are grouped by team; within a phase the choice walks round the team by a random step of
+    1 to size-1, so consecutive workers always differ when the team has two or more members.
+    """
+    first_member = np.searchsorted(member_team, team)
+    size = np.bincount(member_team, minlength=team.max() + 1)[team]
     step = np.where(
         first,
-        rng.integers(0, 1 << 30, owner_all.size),
-        1 + rng.integers(0, 1 << 30, owner_all.size) % np.maximum(size - 1, 1),
+        rng.integers(0, 1 << 30, team.size),
+        1 + rng.integers(0, 1 << 30, team.size) % np.maximum(size - 1, 1),
     )
-    cumulative = np.cumsum(step)
-    offset = cumulative - np.repeat(
-        cumulative[first] - step[first], np.diff(np.r_[np.flatnonzero(first), owner_all.size])
-    )
-    worker = members[first_member + offset % size]
-    changed = 2 + rng.choice(len(_CHANGE_REASONS), size=owner_all.size, p=_CHANGE_WEIGHTS)
-    reason = np.where(first, 0 if phase_order == 0 else 1, changed)
-    return ctx.journeys.person[refs[owner_all]], refs[owner_all], worker, team, begin_all, finish, reason
+    total = np.cumsum(step)
+    phase_start = np.flatnonzero(first)
+    offset = total - np.repeat(total[phase_start] - step[phase_start], np.diff(np.r_[phase_start, team.size]))
+    return members[first_member + offset % size]
 
 
 def _plant_unallocated(rng, ctx: Context, alloc: Allocations) -> None:
