@@ -13,7 +13,7 @@ from clearsight import synth
 from clearsight.calendar import WorkingCalendar
 
 
-def connect(council: synth.Council) -> duckdb.DuckDBPyConnection:
+def _connect(council: synth.Council) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with every table of the council and the working-day calendar."""
     con = duckdb.connect()
     for name, table in council.tables.items():
@@ -28,6 +28,12 @@ def connect(council: synth.Council) -> duckdb.DuckDBPyConnection:
 
 
 @pytest.fixture(scope="session")
+def connect():
+    """Open a DuckDB connection over a council's tables and the calendar (see `_connect`)."""
+    return _connect
+
+
+@pytest.fixture(scope="session")
 def small() -> synth.Council:
     return synth.generate("small", seed=0)
 
@@ -39,9 +45,9 @@ def county() -> synth.Council:
 
 @pytest.fixture(scope="session")
 def small_db(small) -> duckdb.DuckDBPyConnection:
-    return connect(small)
+    return _connect(small)
 
 
 @pytest.fixture(scope="session")
 def county_db(county) -> duckdb.DuckDBPyConnection:
-    return connect(county)
+    return _connect(county)

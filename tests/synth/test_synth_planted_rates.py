@@ -1,26 +1,22 @@
-"""Each planted practice problem, counted in the county's tables with SQL of its own, is at its rate.
+"""Each planted practice problem, counted in the tables with SQL of its own, is at its configured rate.
 
 The populations are those documented on `PlantedRates`. Working days come from the product calendar's
-table, joined on dates (wd = difference of `wd_index`). Rates planted as an exact quota are checked
-tightly; those that arise by chance (lateness of each assessment, ICPC or review) within a few standard
-errors.
+table, joined on dates (wd = difference of `wd_index`). On the county at the default rates, quotas are
+checked to within one case and the chance-driven rates (each assessment, ICPC or review late or not)
+within a few standard errors. On a small council with every rate at zero, no problem is found at all:
+everything that is not planted is on time.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
+from clearsight import synth
 from clearsight.synth import PlantedRates
 
-pytestmark = pytest.mark.slow
 RATES = PlantedRates()
-
-
-def share(con, sql: str) -> tuple[float, int]:
-    """Run a query returning (problems, population); give the share and the population."""
-    problems, population = con.execute(sql).fetchone()
-    assert population > 0, "empty population"
-    return problems / population, population
 
 
 def wd(column: str, alias: str) -> str:
@@ -28,38 +24,10 @@ def wd(column: str, alias: str) -> str:
     return f"JOIN calendar {alias} ON {alias}.cal_date = {column}"
 
 
-def test_late_assessments(county_db):
-    measured, n = share(
-        county_db,
-        f"""
-        SELECT count(*) FILTER (e.wd_index - s.wd_index > 45), count(*)
-        FROM ssd_cin_assessments a
-        {wd("a.cina_assessment_start_date", "s")} {wd("a.cina_assessment_auth_date", "e")}
-    """,
-    )
-    assert n > 20_000
-    assert measured == pytest.approx(RATES.late_assessment, abs=0.01)
-
-
-def test_late_icpcs(county_db):
-    measured, _ = share(
-        county_db,
-        f"""
-        SELECT count(*) FILTER (e.wd_index - s.wd_index > 15), count(*)
-        FROM ssd_initial_cp_conference i JOIN ssd_s47_enquiry q
-            ON q.s47e_s47_enquiry_id = i.icpc_s47_enquiry_id
-        {wd("q.s47e_s47_start_date", "s")} {wd("i.icpc_icpc_date", "e")}
-    """,
-    )
-    assert measured == pytest.approx(RATES.late_icpc, abs=0.025)
-
-
-def _plan_visits(con, plans: str, visits: str, standard: int) -> tuple[float, int]:
+def plan_visits(plans: str, visits: str, standard: int) -> str:
     """Children on a plan open at as_at (started more than `standard` working days before it) with no
     seen visit in the last `standard` working days."""
-    return share(
-        con,
-        f"""
+    return f"""
         WITH plans AS ({plans}), visits AS ({visits}),
         due AS (
             SELECT p.person, p.start FROM plans p {wd("p.start", "s")} {wd("as_at()", "a")}
@@ -74,39 +42,59 @@ def _plan_visits(con, plans: str, visits: str, standard: int) -> tuple[float, in
         )
         SELECT count(*) FILTER (a.wd_index - l.wd_index > {standard}), count(*)
         FROM clock c {wd("c.last_seen", "l")} {wd("as_at()", "a")}
+    """
+
+
+def care_leavers(condition: str) -> str:
+    """Care leavers aged 17-21 at as_at, relevant or former relevant, meeting a condition."""
+    return f"""
+        SELECT count(*) FILTER ({condition}), count(*) FROM ssd_care_leavers c
+        JOIN ssd_person p ON p.pers_person_id = c.clea_person_id
+        WHERE c.clea_care_leaver_eligibility IN ('Relevant', 'Former Relevant')
+          AND date_sub('year', p.pers_dob, as_at()) BETWEEN 17 AND 21
+    """
+
+
+CP_PLANS = """
+    SELECT cppl_person_id person, cppl_cp_plan_start_date start, cppl_cp_plan_end_date finish
+    FROM ssd_cp_plans
+"""
+CP_VISITS = (
+    "SELECT cppv_person_id person, cppv_cp_visit_date on_day, cppv_cp_visit_seen seen FROM ssd_cp_visits"
+)
+CIN_PLANS = """
+    SELECT cinp_person_id person, cinp_cin_plan_start_date start, cinp_cin_plan_end_date finish
+    FROM ssd_cin_plans
+"""
+CIN_VISITS = (
+    "SELECT cinv_person_id person, cinv_cin_visit_date on_day, cinv_cin_visit_seen seen FROM ssd_cin_visits"
+)
+
+# (rate field of PlantedRates, SQL giving (problems, population), tolerance: None = within one case)
+PLANTED = {
+    "late_assessment": (
+        f"""
+        SELECT count(*) FILTER (e.wd_index - s.wd_index > 45), count(*)
+        FROM ssd_cin_assessments a
+        {wd("a.cina_assessment_start_date", "s")} {wd("a.cina_assessment_auth_date", "e")}
     """,
-    )
-
-
-def test_cp_visits_overdue(county_db):
-    measured, n = _plan_visits(
-        county_db,
-        "SELECT cppl_person_id person, cppl_cp_plan_start_date start, cppl_cp_plan_end_date finish "
-        "FROM ssd_cp_plans",
-        "SELECT cppv_person_id person, cppv_cp_visit_date on_day, cppv_cp_visit_seen seen FROM ssd_cp_visits",
-        10,
-    )
-    assert measured == pytest.approx(RATES.cp_visit_overdue, abs=1 / n + 1e-9)
-
-
-def test_cin_visits_overdue(county_db):
-    measured, n = _plan_visits(
-        county_db,
-        "SELECT cinp_person_id person, cinp_cin_plan_start_date start, cinp_cin_plan_end_date finish "
-        "FROM ssd_cin_plans",
-        "SELECT cinv_person_id person, cinv_cin_visit_date on_day, cinv_cin_visit_seen seen "
-        "FROM ssd_cin_visits",
-        20,
-    )
-    assert measured == pytest.approx(RATES.cin_visit_overdue, abs=1 / n + 1e-9)
-
-
-def test_cla_visits_overdue(county_db):
+        0.01,
+    ),
+    "late_icpc": (
+        f"""
+        SELECT count(*) FILTER (e.wd_index - s.wd_index > 15), count(*)
+        FROM ssd_initial_cp_conference i JOIN ssd_s47_enquiry q
+            ON q.s47e_s47_enquiry_id = i.icpc_s47_enquiry_id
+        {wd("q.s47e_s47_start_date", "s")} {wd("i.icpc_icpc_date", "e")}
+    """,
+        0.025,
+    ),
+    "cp_visit_overdue": (plan_visits(CP_PLANS, CP_VISITS, 10), None),
+    "cin_visit_overdue": (plan_visits(CIN_PLANS, CIN_VISITS, 20), None),
     # B01 reg 28(2): 7 days after the move, then 42 days, or 3 months in a long-term foster placement
-    # (U1, U4) once the last visit is in its second year. The generator keeps children placed with parents
-    # well inside their own weekly and 4-weekly rules, so the same test finds them.
-    measured, n = share(
-        county_db,
+    # (U1, U4) once the last visit is in its second year. The generator keeps children placed with
+    # parents well inside their own weekly and 4-weekly rules, so the same test finds them.
+    "cla_visit_overdue": (
         """
         WITH current AS (
             SELECT clap_person_id person, clap_cla_placement_start_date start, clap_cla_placement_type kind
@@ -128,29 +116,21 @@ def test_cla_visits_overdue(county_db):
                  ELSE as_at() > seen + 42 END
         ), count(*) FROM latest
     """,
-    )
-    assert measured == pytest.approx(RATES.cla_visit_overdue, abs=1 / n + 1e-9)
-
-
-def test_cp_plans_drifting(county_db):
-    measured, _ = share(
-        county_db,
+        None,
+    ),
+    "cp_drift": (
         """
         SELECT count(*) FILTER (cppl_cp_plan_start_date + INTERVAL 12 MONTH <= as_at()), count(*)
             FROM ssd_cp_plans
         WHERE cppl_cp_plan_start_date <= as_at() AND (cppl_cp_plan_end_date IS NULL
             OR cppl_cp_plan_end_date > as_at())
     """,
-    )
-    assert measured == pytest.approx(RATES.cp_drift, abs=0.02)
-
-
-def test_late_cp_reviews(county_db):
+        0.02,
+    ),
     # Occasions of plans that started in the window (so every review is in the data): the first due 3
     # months after the ICPC, later ones 6 months after the previous review; in the population when due
     # before as_at while the plan was open. Not held by the due date = late, or not held at all.
-    measured, n = share(
-        county_db,
+    "late_cp_review": (
         """
         WITH plans AS (
             SELECT cppl_cp_plan_id plan, cppl_cp_plan_start_date start,
@@ -174,16 +154,11 @@ def test_late_cp_reviews(county_db):
         SELECT count(*) FILTER (on_day IS NULL OR on_day > due), count(*) FROM occasions
         WHERE due < finish AND due < as_at()
     """,
-    )
-    assert n > 2_000
-    assert measured == pytest.approx(RATES.late_cp_review, abs=0.02)
-
-
-def test_late_cla_reviews(county_db):
+        0.02,
+    ),
     # Periods of care that started in the window: first review due 20 working days after entry, the
     # second 3 months after the first, then every 6 months.
-    measured, n = share(
-        county_db,
+    "late_cla_review": (
         """
         WITH periods AS (
             SELECT clae_cla_id period, min(clae_entered_care_date) entered,
@@ -215,14 +190,9 @@ def test_late_cla_reviews(county_db):
         SELECT count(*) FILTER (on_day IS NULL OR on_day > due), count(*) FROM occasions
         WHERE due < finish AND due < as_at()
     """,
-    )
-    assert n > 1_000
-    assert measured == pytest.approx(RATES.late_cla_review, abs=0.025)
-
-
-def test_unallocated_children(county_db):
-    measured, n = share(
-        county_db,
+        0.025,
+    ),
+    "unallocated": (
         """
         WITH open_children AS (
             SELECT DISTINCT cine_person_id person FROM ssd_cin_episodes
@@ -236,13 +206,9 @@ def test_unallocated_children(county_db):
               AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date > as_at())
         )), count(*) FROM open_children o
     """,
-    )
-    assert measured == pytest.approx(RATES.unallocated, abs=1 / n + 1e-9)
-
-
-def test_case_supervision_overdue(county_db):
-    measured, n = share(
-        county_db,
+        None,
+    ),
+    "case_supervision_overdue": (
         """
         WITH open_ref AS (
             SELECT cine_person_id person, cine_referral_date since FROM ssd_cin_episodes
@@ -263,13 +229,9 @@ def test_case_supervision_overdue(county_db):
         )
         SELECT count(*) FILTER (last_seen + 28 < as_at()), count(*) FROM clock
     """,
-    )
-    assert measured == pytest.approx(RATES.case_supervision_overdue, abs=1 / n + 1e-9)
-
-
-def test_worker_supervision_overdue(county_db):
-    measured, n = share(
-        county_db,
+        None,
+    ),
+    "worker_supervision_overdue": (
         """
         WITH holding AS (
             SELECT DISTINCT invo_professional_id worker FROM ssd_involvements
@@ -281,46 +243,20 @@ def test_worker_supervision_overdue(county_db):
             LEFT JOIN ext_supervision s ON s.supe_worker_id = h.worker AND s.supe_date <= as_at() GROUP BY ALL
         )
     """,
-    )
-    assert measured == pytest.approx(RATES.worker_supervision_overdue, abs=1 / n + 1e-9)
-
-
-def test_over_optimistic_audits(county_db):
-    measured, n = share(
-        county_db,
+        None,
+    ),
+    "audit_over_optimism": (
         """
         SELECT count(*) FILTER (audi_moderated_grade > audi_grade), count(*) FROM ext_case_audit
         WHERE audi_moderated_grade IS NOT NULL AND audi_moderation_date <= as_at()
     """,
-    )
-    assert measured == pytest.approx(RATES.audit_over_optimism, abs=1 / n + 1e-9)
-
-
-@pytest.mark.parametrize(
-    ("condition", "rate"),
-    [
-        ("clea_care_leaver_in_touch = 'NO'", RATES.care_leaver_not_in_touch),
-        ("clea_care_leaver_accommodation = 'S'", RATES.care_leaver_homeless),
-        ("clea_care_leaver_accommodation = 'W'", RATES.care_leaver_bed_and_breakfast),
-        ("clea_care_leaver_accommodation = 'X'", RATES.care_leaver_custody),
-    ],
-)
-def test_care_leavers(county_db, condition, rate):
-    measured, n = share(
-        county_db,
-        f"""
-        SELECT count(*) FILTER ({condition}), count(*) FROM ssd_care_leavers c
-        JOIN ssd_person p ON p.pers_person_id = c.clea_person_id
-        WHERE c.clea_care_leaver_eligibility IN ('Relevant', 'Former Relevant')
-          AND date_sub('year', p.pers_dob, as_at()) BETWEEN 17 AND 21
-    """,
-    )
-    assert measured == pytest.approx(rate, abs=1 / n + 1e-9)
-
-
-def test_placed_with_parents_unapproved(county_db):
-    measured, n = share(
-        county_db,
+        None,
+    ),
+    "care_leaver_not_in_touch": (care_leavers("clea_care_leaver_in_touch = 'NO'"), None),
+    "care_leaver_homeless": (care_leavers("clea_care_leaver_accommodation = 'S'"), None),
+    "care_leaver_bed_and_breakfast": (care_leavers("clea_care_leaver_accommodation = 'W'"), None),
+    "care_leaver_custody": (care_leavers("clea_care_leaver_accommodation = 'X'"), None),
+    "pwp_unapproved": (
         f"""
         SELECT count(*) FILTER (NOT EXISTS (
             SELECT 1 FROM ext_pwp_assessment w WHERE w.pwpa_placement_id = p.clap_cla_placement_id
@@ -330,27 +266,18 @@ def test_placed_with_parents_unapproved(county_db):
         WHERE p.clap_cla_placement_type = 'P1' AND p.clap_cla_placement_end_date IS NULL
           AND a.wd_index - s.wd_index > 20
     """,
-    )
-    assert n >= 10
-    assert measured == pytest.approx(RATES.pwp_unapproved, abs=1 / n + 1e-9)
-
-
-def test_missing_without_return_interview_offer(county_db):
-    measured, n = share(
-        county_db,
+        None,
+    ),
+    "missing_no_rhi_offer": (
         """
         SELECT count(*) FILTER (miss_missing_rhi_offered IS DISTINCT FROM 'Y'), count(*) FROM ssd_missing
         WHERE miss_missing_episode_type = 'M' AND miss_missing_episode_end_date IS NOT NULL
     """,
-    )
-    assert measured == pytest.approx(RATES.missing_no_rhi_offer, abs=1 / n + 1e-9)
-
-
-def test_physical_abuse_s47_without_medical_or_decision(county_db):
+        None,
+    ),
     # indicators.md D10: a linked CP medical row, factor 18B/18C on an assessment of the same referral,
     # or an ICPC that led to a plan with initial category PHY.
-    measured, n = share(
-        county_db,
+    "cp_medical_missing": (
         """
         WITH concern AS (
             SELECT s47e_s47_enquiry_id id, s47e_referral_id ref FROM ssd_s47_enquiry q WHERE
@@ -370,6 +297,32 @@ def test_physical_abuse_s47_without_medical_or_decision(county_db):
               AND (m.cpme_medical_date <= as_at() OR nullif(trim(m.cpme_not_required_reason), '') IS NOT NULL)
         )), count(*) FROM concern c
     """,
-    )
-    assert n > 1_000
-    assert measured == pytest.approx(RATES.cp_medical_missing, abs=1 / n + 1e-9)
+        None,
+    ),
+}
+
+
+def test_every_planted_rate_is_tested():
+    assert set(PLANTED) == {field.name for field in fields(PlantedRates)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rate", sorted(PLANTED))
+def test_planted_rate_in_the_county(county_db, rate):
+    sql, tolerance = PLANTED[rate]
+    problems, population = county_db.execute(sql).fetchone()
+    assert population >= 15, "population too small to measure a rate"
+    expected = getattr(RATES, rate)
+    assert problems / population == pytest.approx(expected, abs=tolerance or 1 / population + 1e-9)
+
+
+@pytest.fixture(scope="module")
+def unplanted_db(connect):
+    zero = PlantedRates(**{field.name: 0.0 for field in fields(PlantedRates)})
+    return connect(synth.generate("small", seed=11, rates=zero))
+
+
+@pytest.mark.parametrize("rate", sorted(PLANTED))
+def test_nothing_is_late_when_no_problem_is_planted(unplanted_db, rate):
+    problems, population = unplanted_db.execute(PLANTED[rate][0]).fetchone()
+    assert problems == 0, f"{problems} of {population}"
