@@ -16,9 +16,11 @@ from dataclasses import dataclass, fields
 class PlantedRates:
     """Rates of the planted practice problems (each between 0 and 1)."""
 
-    # Of assessments: authorised more than 45 working days after they started (A04, A05).
+    # Of assessments: authorised more than 45 working days after they started (A04, A05). Each is late
+    # by chance, so the rate holds within sampling error; late ones are a little more often still open.
     late_assessment: float = 0.12
-    # Of ICPCs held: more than 15 working days after the s47 start (the strategy discussion) (A07).
+    # Of ICPCs held: more than 15 working days after the s47 start (the strategy discussion) (A07),
+    # each late by chance.
     late_icpc: float = 0.15
     # Of children on a CP plan open at as_at that started more than 10 working days before it:
     # no seen visit in the last 10 working days (A09). Earlier gaps between visits are late at this rate too.
@@ -30,8 +32,8 @@ class PlantedRates:
     # 7 days before it: statutory visit overdue (B01: 7 days after a move, then 6 weeks, or 3 months in a
     # long-term foster placement after its first year). Earlier gaps are late at this rate too.
     cla_visit_overdue: float = 0.06
-    # Of CP plans open at as_at: open 12 months or more (A14). Reached through the mix of plan lengths
-    # (a steady-state share, so it holds within a few points rather than exactly).
+    # Of CP plans open at as_at: open 12 months or more (A14). Reached through the mix of plan lengths,
+    # calibrated on each batch of referrals, so it holds to within a point or so rather than exactly.
     cp_drift: float = 0.15
     # Of CP review occasions that fell due (by as_at, while the plan was open): not held by the due date,
     # i.e. held late or not held at all (A08).
