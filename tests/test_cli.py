@@ -82,3 +82,13 @@ def test_an_unusable_file_exits_1_with_a_plain_message_and_publishes_nothing(tmp
     assert "ssd_cp_plans.csv" in result.output and "has no cppl_cp_plan_id column" in result.output
     assert "Traceback" not in result.output
     assert not data.exists() or list_snapshots(data) == []
+
+
+def test_planted_rates_can_be_set_from_a_file(tmp_path):
+    rates = tmp_path / "rates.yml"
+    rates.write_text("late_assessment: 0.5\n")
+    assert run("synth", "--scale", "small", "--out", tmp_path / "a", "--rates", rates).exit_code == 0
+    rates.write_text("late_assesment: 0.5\n")
+    result = run("synth", "--scale", "small", "--out", tmp_path / "b", "--rates", rates)
+    assert result.exit_code == 2
+    assert "unknown planted rate 'late_assesment'" in result.output

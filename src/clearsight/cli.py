@@ -93,11 +93,18 @@ def synth_command(
         None, "--as-at", formats=AS_AT_FORMATS, help=f"As-at date [default: {synth.DEFAULT_AS_AT}]."
     ),
     formats: str = typer.Option("ssd", "--formats", help="Comma-separated formats to write (ssd)."),
+    rates: Path | None = typer.Option(
+        None, "--rates", help="YAML file of planted-problem rates (name: fraction); others keep defaults."
+    ),
     csv: bool = typer.Option(False, "--csv", help="Also write each SSD table as CSV."),
 ) -> None:
     """Write a deterministic synthetic council's three-year history as SSD tables (Parquet)."""
     if scale not in synth.SCALES:
         raise typer.BadParameter(f"choose one of {', '.join(synth.SCALES)}", param_hint="--scale")
+    try:
+        planted = synth.load_rates(rates) if rates else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--rates") from None
     unknown = sorted(set(formats.split(",")) - {"ssd"})
     if unknown:
         raise typer.BadParameter(
@@ -109,6 +116,7 @@ def synth_command(
             scale=scale,
             seed=seed,
             as_at=_as_date(as_at) or synth.DEFAULT_AS_AT,
+            rates=planted,
             csv=csv,
             progress=progress,
         )

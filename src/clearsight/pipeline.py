@@ -87,12 +87,19 @@ def load_ssd(
 
 
 def synthesise(
-    out: Path, *, scale: str, seed: int, as_at: dt.date, csv: bool = False, progress: Progress = _quiet
+    out: Path,
+    *,
+    scale: str,
+    seed: int,
+    as_at: dt.date,
+    rates: synth.PlantedRates | None = None,
+    csv: bool = False,
+    progress: Progress = _quiet,
 ) -> dict[str, pa.Table] | list[str]:
     """Write a synthetic council (or, at national scale, 150 of them) as SSD tables under `out`."""
     if scale == "national":
-        return synth.generate_national(out, seed=seed, as_at=as_at, csv=csv, progress=progress)
-    council = synth.generate(scale, seed=seed, as_at=as_at, progress=progress)
+        return synth.generate_national(out, seed=seed, as_at=as_at, rates=rates, csv=csv, progress=progress)
+    council = synth.generate(scale, seed=seed, as_at=as_at, rates=rates, progress=progress)
     synth.write_tables(council.tables, out, csv=csv)
     return council.tables
 

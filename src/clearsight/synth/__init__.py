@@ -25,7 +25,7 @@ import numpy as np
 
 from clearsight.synth import national
 from clearsight.synth.council import Council, build
-from clearsight.synth.rates import PlantedRates
+from clearsight.synth.rates import PlantedRates, load_rates
 from clearsight.synth.write import write_tables
 
 # The fixed as-at date of `clearsight synth` without --as-at: the end of the 2025/26 collection year.
@@ -99,5 +99,6 @@ __all__ = [
     "Scale",
     "generate",
     "generate_national",
+    "load_rates",
     "write_tables",
 ]

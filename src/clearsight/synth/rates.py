@@ -4,12 +4,15 @@ Each rate is a fraction of a population defined in its field's comment, chosen s
 the problem in the generated tables and find the rate again; everything outside the planted fraction is
 on time. The defaults are plausible for a council that needs to improve, not national figures.
 
-Must not import anything from clearsight except the standard library.
+Must not import anything else from clearsight.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,30 @@ class PlantedRates:
         )
         if leavers > 1.0:
             raise ValueError(f"the care-leaver rates are exclusive and add up to {leavers}, more than 1")
+
+
+def load_rates(path: Path) -> PlantedRates:
+    """Planted rates from a YAML mapping of rate name → fraction; names left out keep their defaults.
+
+    Raises ValueError naming the file and the problem: an unknown name, a value that is not a number,
+    a rate outside 0–1.
+    """
+    try:
+        given = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"{path}: cannot be read as YAML ({error})") from error
+    if not isinstance(given, dict):
+        raise ValueError(f"{path}: expected a mapping of rate name to a fraction between 0 and 1")
+    known = {field.name for field in fields(PlantedRates)}
+    unknown = sorted(set(map(str, given)) - known)
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown planted rate {unknown[0]!r}; the rates are {', '.join(sorted(known))}"
+        )
+    for name, value in given.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{path}: {name} must be a number between 0 and 1, not {value!r}")
+    try:
+        return replace(PlantedRates(), **given)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from error
