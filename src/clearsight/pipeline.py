@@ -17,7 +17,7 @@ from clearsight import synth
 from clearsight.formats.ssd import read as ssd_read
 from clearsight.model.issues import Issue
 from clearsight.model.validate import validate
-from clearsight.warehouse import Snapshot, publish, ssd_extract_provenance
+from clearsight.warehouse import Snapshot, publish
 
 Progress = Callable[[str, int, int], None]
 
@@ -66,20 +66,14 @@ def load_ssd(
 ) -> Outcome:
     """Read, validate and publish one snapshot of an SSD extract, atomically."""
     result, issues = check_ssd(paths, as_at, limit_mb=limit_mb, progress=progress)
-    provenance = ssd_extract_provenance(
-        result.tables,
-        files={name: (source.name, source.sha256) for name, source in result.sources.items()},
-        row_numbers=result.row_numbers,
-        la_code=la_code,
-        as_at=as_at,
-    )
+    provenance = result.provenance(la_code, as_at)
     snapshot = publish(
         root,
         la_code,
         as_at,
         result.tables,
         issues=issues,
-        sources=list(result.sources.values()),
+        sources=list(result.files.values()),
         provenance=provenance,
         progress=progress,
     )

@@ -25,8 +25,8 @@ def test_csv_extract_is_read_with_types_and_ids_kept_as_text(tmp_path):
     assert person.column("pers_person_id").to_pylist() == ["00123", "00124"]
     assert person.column("pers_dob").to_pylist() == [dt.date(2015, 3, 4), dt.date(2016, 5, 4)]
     assert person.schema.field("pers_dob").type == pa.date32()
-    assert result.sources["ssd_person"].name == "ssd_person.csv"
-    assert len(result.sources["ssd_person"].sha256) == 64
+    assert len(result.files["ssd_person.csv"].sha256) == 64
+    assert result.origins["ssd_person"].column("source_row").to_pylist() == [2, 3]
 
 
 def test_bad_cells_become_null_with_an_issue_naming_file_row_and_column(tmp_path):
@@ -88,7 +88,7 @@ def test_a_csv_copy_beside_the_parquet_file_is_reported_and_the_parquet_read(tmp
     write(tmp_path / "ssd_person.csv", "pers_person_id\nA1\nA2\n")
     result = read([tmp_path], limit_mb=10)
     assert result.tables["ssd_person"].num_rows == 1
-    assert result.sources["ssd_person"].name == "ssd_person.parquet"
+    assert list(result.files) == ["ssd_person.parquet"]
     assert any(i.file.endswith("ssd_person.csv") and "csv copy" in i.problem for i in result.issues)
 
 

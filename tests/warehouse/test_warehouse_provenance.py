@@ -12,21 +12,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from warehouse_data import model_table
 
-from clearsight.warehouse import PROVENANCE_SCHEMA, WarehouseError, ssd_extract_provenance
-from clearsight.warehouse.provenance import conform_provenance, raw_values_json
+from clearsight.formats.common.result import FormatResult, origin_table
+from clearsight.model.provenance import ProvenanceError, provenance_rows, raw_values_json
+from clearsight.sources import SourceFile
+from clearsight.warehouse import PROVENANCE_SCHEMA, WarehouseError
+from clearsight.warehouse.provenance import conform_provenance
 
 AS_AT = date(2025, 3, 31)
 
 
-def _provenance(tables: dict[str, pa.Table], **kwargs) -> pa.Table:
-    return ssd_extract_provenance(
-        tables,
-        files={name: (f"{name}.csv", "ab" * 32) for name in tables},
-        row_numbers={name: pa.array(np.arange(2, t.num_rows + 2)) for name, t in tables.items()},
-        la_code="926",
-        as_at=AS_AT,
-        **kwargs,
-    )
+def _provenance(tables: dict[str, pa.Table], raw: dict[str, pa.Table] | None = None) -> pa.Table:
+    result = FormatResult("ssd")
+    for name, table in tables.items():
+        result.files[f"{name}.csv"] = SourceFile(f"{name}.csv", 0, "ab" * 32)
+        rows = pa.array(np.arange(2, table.num_rows + 2))
+        result.add(name, table, origin_table(f"{name}.csv", None, rows), (raw or {}).get(name))
+    return result.provenance("926", AS_AT)
 
 
 def test_one_row_per_canonical_row_with_file_hash_row_as_at_and_council() -> None:
@@ -112,13 +113,14 @@ def test_publish_refuses_provenance_outside_the_schema(change, message: str) -> 
 
 def test_mismatched_inputs_are_clear_errors() -> None:
     person = model_table("ssd_person", 2)
-    with pytest.raises(WarehouseError, match="2 rows but 1 row numbers"):
-        ssd_extract_provenance(
-            {"ssd_person": person},
-            files={"ssd_person": ("p.csv", "0" * 64)},
-            row_numbers={"ssd_person": pa.array([2])},
+    with pytest.raises(ProvenanceError, match="2 rows but 1 origins"):
+        provenance_rows(
+            "ssd_person",
+            person,
+            origin_table("p.csv", None, pa.array([2])),
+            source_format="ssd",
+            files={"p.csv": SourceFile("p.csv", 0, "0" * 64)},
             la_code="926",
-            as_at=AS_AT,
         )
-    with pytest.raises(WarehouseError, match="columns the table lacks: pers_colour"):
+    with pytest.raises(ProvenanceError, match="columns the table lacks: pers_colour"):
         _provenance({"ssd_person": person}, raw={"ssd_person": pa.table({"pers_colour": ["a", "b"]})})

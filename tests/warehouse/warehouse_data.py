@@ -50,12 +50,11 @@ def model_tables(total_rows: int, seed: int = 0) -> dict[str, pa.Table]:
 
 def file_provenance(tables: dict[str, pa.Table], la_code: str, as_at: date) -> pa.Table:
     """Provenance for `tables` as if each came from `<table>.csv` of an SSD extract."""
-    from clearsight.warehouse import ssd_extract_provenance
+    from clearsight.formats.common.result import FormatResult, origin_table
+    from clearsight.sources import SourceFile
 
-    return ssd_extract_provenance(
-        tables,
-        files={name: (f"{name}.csv", f"{i:064x}") for i, name in enumerate(tables)},
-        row_numbers={name: pa.array(np.arange(2, t.num_rows + 2)) for name, t in tables.items()},
-        la_code=la_code,
-        as_at=as_at,
-    )
+    result = FormatResult("ssd")
+    for i, (name, table) in enumerate(tables.items()):
+        result.files[f"{name}.csv"] = SourceFile(f"{name}.csv", 0, f"{i:064x}")
+        result.add(name, table, origin_table(f"{name}.csv", None, pa.array(np.arange(2, table.num_rows + 2))))
+    return result.provenance(la_code, as_at)

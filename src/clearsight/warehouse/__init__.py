@@ -5,6 +5,7 @@ one way: the warehouse imports the model, never formats, indicators or the web; 
 Django.
 """
 
+from clearsight.model.provenance import PROVENANCE_SCHEMA, SOURCE_FORMATS
 from clearsight.warehouse.catalog import (
     Snapshot,
     get_snapshot,
@@ -16,7 +17,6 @@ from clearsight.warehouse.catalog import (
 from clearsight.warehouse.conform import ISSUES_SCHEMA
 from clearsight.warehouse.layout import WarehouseError
 from clearsight.warehouse.manifest import SourceFile, describe_source
-from clearsight.warehouse.provenance import PROVENANCE_SCHEMA, SOURCE_FORMATS, ssd_extract_provenance
 from clearsight.warehouse.publish import (
     STAGE_MANIFEST,
     STAGE_PUBLISHED,
@@ -45,5 +45,4 @@ __all__ = [
     "open_snapshot",
     "publish",
     "resolve_council",
-    "ssd_extract_provenance",
 ]

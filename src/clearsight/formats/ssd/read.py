@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,22 +19,14 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from clearsight.formats.common.limits import check_file_size
+from clearsight.formats.common.result import FormatResult, origin_table
 from clearsight.formats.common.values import cast_column
 from clearsight.model import TABLES, Table
 from clearsight.model.issues import ERROR, WARNING, Issue, UnusableInput
-from clearsight.sources import SourceFile, describe_source
+from clearsight.sources import describe_source
 
 SUFFIXES = (".csv", ".parquet")
 SOURCE_FORMAT = "ssd"
-
-
-@dataclass
-class ReadResult:
-    tables: dict[str, pa.Table] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    sources: dict[str, SourceFile] = field(default_factory=dict)  # per table, the file it came from
-    # per table, the source row number of every row (provenance, formats.md §2.7)
-    row_numbers: dict[str, pa.Array] = field(default_factory=dict)
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -94,7 +85,7 @@ def _table_for(path: Path) -> Table | None:
     return TABLES.get(path.stem.strip().lower())
 
 
-def read_file(path: Path, table: Table, limit_mb: float, result: ReadResult) -> None:
+def read_file(path: Path, table: Table, limit_mb: float, result: FormatResult) -> None:
     """Read one table's file into `result`, casting every column to the model's type."""
     check_file_size(path, limit_mb)
     raw, first_row = _read_raw(path)
@@ -148,14 +139,18 @@ def read_file(path: Path, table: Table, limit_mb: float, result: ReadResult) -> 
                         row=index,
                     )
                 )
-    result.tables[table.name] = pa.Table.from_arrays(columns, schema=table.arrow_schema)
-    result.row_numbers[table.name] = rows
-    result.sources[table.name] = describe_source(path)
+    source = describe_source(path)
+    result.files[source.name] = source
+    result.add(
+        table.name,
+        pa.Table.from_arrays(columns, schema=table.arrow_schema),
+        origin_table(source.name, None, rows),
+    )
 
 
-def read(paths: Iterable[Path], *, limit_mb: float) -> ReadResult:
+def read(paths: Iterable[Path], *, limit_mb: float) -> FormatResult:
     """Read an SSD extract from files or folders. Raises UnusableInput for a file that cannot be used."""
-    result = ReadResult()
+    result = FormatResult(SOURCE_FORMAT)
     files = find_files(Path(p) for p in paths)
     if not files:
         raise UnusableInput(", ".join(str(p) for p in paths), "holds no csv or Parquet files")
