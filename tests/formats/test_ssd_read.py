@@ -98,3 +98,32 @@ def test_two_files_for_one_table_cannot_be_used(tmp_path):
         write(tmp_path / folder / "ssd_person.csv", "pers_person_id\nA1\n")
     with pytest.raises(UnusableInput, match="is a second file for ssd_person"):
         read([tmp_path / "a", tmp_path / "b"], limit_mb=10)
+
+
+def test_coded_values_are_stored_as_codes_and_unknown_ones_reported(tmp_path):
+    write(
+        tmp_path / "ssd_cp_plans.csv",
+        "cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_initial_category,cppl_cp_plan_ola\n"
+        "CP1,A1,Neglect,Yes\nCP2,A2,b) PHY: Physical abuse,b) No\nCP3,A3,Bananas,\n",
+    )
+    result = read([tmp_path], limit_mb=10)
+    plans = result.tables["ssd_cp_plans"]
+    assert plans.column("cppl_cp_plan_initial_category").to_pylist() == ["NEG", "PHY", None]
+    assert plans.column("cppl_cp_plan_ola").to_pylist() == ["Y", "N", None]
+    (issue,) = [i for i in result.issues if i.column == "cppl_cp_plan_initial_category"]
+    assert (issue.row, issue.key, issue.value) == (4, "CP3", "Bananas")
+    assert "not a known abuse category code" in issue.problem
+
+
+def test_accommodation_with_a_suitability_digit_is_split_and_unsuitable_wins(tmp_path):
+    write(
+        tmp_path / "ssd_care_leavers.csv",
+        "clea_table_id,clea_person_id,clea_care_leaver_accommodation,clea_care_leaver_accom_suitable\n"
+        "L1,A1,S2,\nL2,A2,D1,2\nL3,A3,D,1\n",
+    )
+    result = read([tmp_path], limit_mb=10)
+    leavers = result.tables["ssd_care_leavers"]
+    assert leavers.column("clea_care_leaver_accommodation").to_pylist() == ["S", "D", "D"]
+    assert leavers.column("clea_care_leaver_accom_suitable").to_pylist() == ["2", "2", "1"]
+    (issue,) = [i for i in result.issues if i.column == "clea_care_leaver_accom_suitable"]
+    assert (issue.key, issue.severity) == ("L2", "warning")

@@ -95,6 +95,27 @@ def matcher_for(name: str, synonyms: Mapping[str, str] | None = None) -> Matcher
     return Matcher(name, by_code, by_label)
 
 
+ACCOMMODATION = "clea_care_leaver_accommodation"
+SUITABILITY = "clea_care_leaver_accom_suitable"
+ACCOMMODATION_DISAGREES = (
+    "the accommodation code's suitability digit disagrees with the suitability column; unsuitable kept"
+)
+
+
+def reconcile_suitability(care_leavers: pa.Table, digits: pa.Array) -> tuple[pa.Table, pa.Array]:
+    """Fold the suitability digits split off accommodation codes (`S2`) into the suitability column.
+
+    Where a digit disagrees with the column, unsuitable (2) wins (formats.md §1, §4.6). Returns the
+    table and the rows that disagreed, for the caller to report.
+    """
+    suitability = care_leavers[SUITABILITY].combine_chunks()
+    disagree = pc.and_kleene(pc.not_equal(digits, suitability), pc.is_valid(suitability)).fill_null(False)
+    unsuitable = pc.or_kleene(pc.equal(digits, "2"), pc.equal(suitability, "2")).fill_null(False)
+    suitability = pc.if_else(unsuitable, "2", pc.coalesce(suitability, digits))
+    index = care_leavers.schema.get_field_index(SUITABILITY)
+    return care_leavers.set_column(index, SUITABILITY, suitability), disagree
+
+
 def split_accommodation(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Split care-leaver accommodation `S2` into its letter and suitability digit (formats.md §4.6).
 

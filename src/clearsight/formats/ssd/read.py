@@ -14,14 +14,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from clearsight.formats.common.codes import (
+    ACCOMMODATION,
+    ACCOMMODATION_DISAGREES,
+    SUITABILITY,
+    matcher_for,
+    reconcile_suitability,
+    split_accommodation,
+)
+from clearsight.formats.common.issues import cell_issues
 from clearsight.formats.common.limits import check_file_size
 from clearsight.formats.common.result import FormatResult, origin_table
 from clearsight.formats.common.values import cast_column
 from clearsight.model import TABLES, Table
+from clearsight.model.codes import code_set
 from clearsight.model.issues import ERROR, WARNING, Issue, UnusableInput
 from clearsight.sources import describe_source
 
@@ -102,10 +111,10 @@ def read_file(path: Path, table: Table, limit_mb: float, result: FormatResult) -
         )
     rows = pa.array(range(first_row, first_row + raw.num_rows), pa.int64())
     key_values = cast_column(raw[by_key[table.primary_key]], "nvarchar")[0]
-    columns = []
+    found = {}
     for column in table.columns:
         if column.name not in by_key:
-            columns.append(pa.nulls(raw.num_rows, column.arrow_type))
+            found[column.name] = pa.nulls(raw.num_rows, column.arrow_type)
             result.issues.append(
                 Issue(
                     "column missing from the file; left empty",
@@ -118,34 +127,40 @@ def read_file(path: Path, table: Table, limit_mb: float, result: FormatResult) -
             continue
         source = raw[by_key[column.name]]
         values, failed = cast_column(source, column.type)
-        columns.append(values)
-        if pc.any(failed).as_py():
-            bad = pc.indices_nonzero(failed)
-            for index, key, value in zip(
-                pc.take(rows, bad).to_pylist(),
-                pc.take(key_values, bad).to_pylist(),
-                pc.take(source, bad).to_pylist(),
-                strict=True,
-            ):
-                result.issues.append(
-                    Issue(
-                        f"not a valid {column.type} value; stored as empty",
-                        ERROR,
-                        table=table.name,
-                        key=key,
-                        column=column.name,
-                        value=str(value),
-                        file=name,
-                        row=index,
-                    )
-                )
+        problem = f"not a valid {column.type} value; stored as empty"
+        if column.name == ACCOMMODATION:
+            values, digits = split_accommodation(values)
+        if column.codes and pa.types.is_string(values.type) and code_set(column.codes).closed:
+            values, failed = matcher_for(column.codes).match(values)
+            problem = f"not a known {column.codes.replace('_', ' ')} code; stored as empty"
+        found[column.name] = values
+        result.issues += cell_issues(
+            failed,
+            problem=problem,
+            severity=ERROR,
+            table=table.name,
+            column=column.name,
+            file=name,
+            rows=rows,
+            keys=key_values,
+            values=source,
+        )
+    stored = pa.Table.from_arrays([found[c] for c in table.column_names], schema=table.arrow_schema)
+    if ACCOMMODATION in by_key:
+        stored, disagree = reconcile_suitability(stored, digits)
+        result.issues += cell_issues(
+            disagree,
+            problem=ACCOMMODATION_DISAGREES,
+            severity=WARNING,
+            table=table.name,
+            column=SUITABILITY,
+            file=name,
+            rows=rows,
+            keys=key_values,
+        )
     source = describe_source(path)
     result.files[source.name] = source
-    result.add(
-        table.name,
-        pa.Table.from_arrays(columns, schema=table.arrow_schema),
-        origin_table(source.name, None, rows),
-    )
+    result.add(table.name, stored, origin_table(source.name, None, rows))
 
 
 def read(paths: Iterable[Path], *, limit_mb: float) -> FormatResult:
