@@ -1,0 +1,74 @@
+"""Merging several sources into one set of canonical tables (formats.md §2.1)."""
+
+import datetime as dt
+
+import pyarrow as pa
+
+from clearsight.formats.common.result import FormatResult, origin_table
+from clearsight.formats.merge import merge
+from clearsight.model import TABLES
+from clearsight.sources import SourceFile
+
+AS_AT = dt.date(2025, 3, 31)
+
+
+def people(rows):
+    schema = TABLES["ssd_person"].arrow_schema
+    return pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in rows], schema=schema)
+
+
+def result(source_format, file_name, rows):
+    found = FormatResult(source_format)
+    found.files[file_name] = SourceFile(file_name, 1, "0" * 64)
+    table = people(rows)
+    found.add("ssd_person", table, origin_table(file_name, "List 1", pa.array(range(2, table.num_rows + 2))))
+    return found
+
+
+def test_each_column_takes_the_value_of_the_highest_ranked_source_that_has_one():
+    annex_a = result(
+        "annex_a",
+        "annex.xlsx",
+        [
+            {
+                "pers_person_id": "C1",
+                "pers_gender": "F",
+                "pers_dob": dt.date(2012, 1, 1),
+                "pers_ethnicity": "WBRI",
+            },
+            {"pers_person_id": "C2", "pers_gender": "M"},
+        ],
+    )
+    cin = result(
+        "cin", "cin.xml", [{"pers_person_id": "C1", "pers_sex": "F", "pers_dob": dt.date(2012, 1, 2)}]
+    )
+    merged = merge([annex_a, cin], "926", AS_AT)
+    person = {r["pers_person_id"]: r for r in merged.tables["ssd_person"].to_pylist()}
+    assert sorted(person) == ["C1", "C2"]
+    assert person["C1"]["pers_dob"] == dt.date(2012, 1, 2)  # CIN wins over Annex A
+    assert person["C1"]["pers_gender"] == "F" and person["C1"]["pers_sex"] == "F"  # each kept from its source
+    assert person["C1"]["pers_ethnicity"] == "WBRI"
+    (issue,) = merged.issues
+    assert (issue.table, issue.key, issue.column, issue.severity) == (
+        "ssd_person",
+        "C1",
+        "pers_dob",
+        "warning",
+    )
+    assert "kept the one from cin" in issue.problem
+    assert issue.value == "2012-01-01 | 2012-01-02"
+
+
+def test_provenance_keeps_every_source_and_marks_the_losers_superseded():
+    annex_a = result("annex_a", "annex.xlsx", [{"pers_person_id": "C1"}, {"pers_person_id": "C2"}])
+    ssd = result("ssd", "ssd_person.csv", [{"pers_person_id": "C1"}])
+    provenance = merge([annex_a, ssd], "926", AS_AT).provenance.to_pylist()
+    flags = {(p["source_format"], p["row_key"]): p["superseded"] for p in provenance}
+    assert flags == {("ssd", "C1"): False, ("annex_a", "C1"): True, ("annex_a", "C2"): False}
+
+
+def test_a_single_source_passes_through_unchanged():
+    only = result("ssd", "ssd_person.csv", [{"pers_person_id": "C1", "pers_sex": "M"}])
+    merged = merge([only], "926", AS_AT)
+    assert merged.tables["ssd_person"].equals(only.tables["ssd_person"])
+    assert merged.provenance.num_rows == 1 and merged.issues == []
