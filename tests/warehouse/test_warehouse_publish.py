@@ -12,7 +12,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import AS_AT, file_hashes, temp_folders
 from warehouse_data import file_provenance, model_table, model_tables
 
 import clearsight
@@ -32,6 +31,7 @@ from clearsight.warehouse import (
     open_snapshot,
     publish,
 )
+from conftest import AS_AT, file_hashes, temp_folders
 
 ISSUES = [
     Issue("not a valid datetime value; stored as empty", ERROR, "ssd_person", "p1", "pers_dob", "31/02/2020"),
@@ -263,3 +263,15 @@ def test_the_warehouse_never_imports_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_attachments_are_published_beside_the_tables_and_listed_in_the_manifest(tmp_path) -> None:
+    snapshot = publish(tmp_path, "926", date(2025, 3, 31), {}, attachments={"data-quality.json": b"[]"})
+    assert (snapshot.path / "data-quality.json").read_bytes() == b"[]"
+    assert snapshot.manifest["files"]["data-quality.json"]["bytes"] == 2
+
+
+def test_an_attachment_may_not_take_a_table_or_manifest_name(tmp_path) -> None:
+    for name in ("manifest.json", "ssd_person.parquet", "../escape.html"):
+        with pytest.raises(WarehouseError, match="cannot be called"):
+            publish(tmp_path, "926", date(2025, 3, 31), {}, attachments={name: b""})

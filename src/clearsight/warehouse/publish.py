@@ -11,6 +11,7 @@ the warehouse.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import secrets
@@ -139,6 +140,7 @@ def publish(
     issues: Iterable[Issue] = (),
     sources: Iterable[SourceFile | str | os.PathLike[str]] = (),
     provenance: pa.Table | None = None,
+    attachments: Mapping[str, bytes] | None = None,
     progress: Progress | None = None,
 ) -> Snapshot:
     """Publish a new snapshot of a council's canonical tables and return it.
@@ -151,6 +153,7 @@ def publish(
         sources: the source files, as paths or as fingerprints the reader already took; the
             manifest records the name, size and SHA-256 of each.
         provenance: a PROVENANCE_SCHEMA table (formats.md §2.7), published as `provenance.parquet`.
+        attachments: further files by name (the data-quality report), published beside the tables.
         progress: called as `progress(stage, done, total)` with the STAGE_* names.
 
     Raises WarehouseError, before anything is written, for a table not in the model, a table or
@@ -163,6 +166,10 @@ def publish(
     outputs = conform_tables(tables)
     outputs[ISSUES] = issues_table(issues)
     outputs[PROVENANCE] = conform_provenance(provenance)
+    attachments = dict(attachments or {})
+    for name in attachments:
+        if Path(name).name != name or name == MANIFEST or name.endswith(".parquet") or name.startswith("."):
+            raise WarehouseError(f"An attachment cannot be called {name!r}.")
     source_paths = list(sources)
     described = []
     for path in source_paths:
@@ -187,6 +194,9 @@ def publish(
             for name, table in outputs.items():
                 files[table_file(name)] = _write_parquet(table, temp / table_file(name))
                 report(STAGE_TABLES, len(files), len(outputs))
+            for name, content in attachments.items():
+                _write_bytes(content, temp / name)
+                files[name] = {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
             manifest = build_manifest(
                 snapshot_id=new_id,
                 la_code=la_code,
