@@ -53,7 +53,10 @@ def test_validate_prints_a_summary_and_writes_the_report(small_extract, tmp_path
     assert result.exit_code == 0, result.output
     assert "Rows by table" in result.stdout
     assert "Issues:" in result.stdout
-    assert isinstance(json.loads((tmp_path / "dq" / "data-quality.json").read_text()), list)
+    report = json.loads((tmp_path / "dq" / "data-quality.json").read_text())
+    assert report["counts"] == {"error": 0, "warning": 38, "info": 0}  # the csv copies beside the Parquet
+    assert (tmp_path / "dq" / "data-quality.html").read_text().startswith("<!doctype html>")
+    assert (tmp_path / "dq" / "data-quality.xlsx").stat().st_size > 0
     assert not (tmp_path / "dq" / "998").exists()
 
 
@@ -63,6 +66,7 @@ def test_load_publishes_a_snapshot_for_the_council(small_extract, tmp_path):
     assert result.exit_code == 0, result.output
     snapshot = latest_snapshot(data, "998")
     assert snapshot.manifest["row_counts"]["ssd_person"] > 0
+    assert (snapshot.path / "data-quality.html").exists()
     assert "Published snapshot" in result.stdout
 
 

@@ -7,7 +7,6 @@ used); 2 wrong usage (architecture.md, "Command-line contract").
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,15 +72,10 @@ def _as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-def _council(root: Path, la: str | None) -> str:
-    if la:
-        return la
+def _only_council(root: Path) -> str | None:
+    """The council code when the data folder holds exactly one council."""
     councils = list_councils(root) if root.exists() else []
-    if len(councils) == 1:
-        return councils[0]
-    raise typer.BadParameter(
-        f"name the council with --la CODE (the data folder holds {len(councils)} councils)", param_hint="--la"
-    )
+    return councils[0] if len(councils) == 1 else None
 
 
 @app.command("synth")
@@ -129,55 +123,61 @@ def synth_command(
 
 @app.command("validate")
 def validate_command(
-    paths: list[Path] = typer.Argument(..., help="SSD extract folders or files."),
+    paths: list[Path] = typer.Argument(..., help="Input files or folders, in any mix of formats."),
+    la: str | None = typer.Option(None, "--la", help="Council code, if the files do not give it."),
     as_at: dt.datetime | None = typer.Option(
-        None, "--as-at", formats=AS_AT_FORMATS, help="As-at date [default: today]."
+        None, "--as-at", formats=AS_AT_FORMATS, help="As-at date [default: what the files give, else today]."
     ),
     out: Path | None = typer.Option(
-        None, "--out", help="Folder to write the data-quality report (JSON) into."
+        None, "--out", help="Folder to write the data-quality report into (xlsx, HTML and JSON)."
     ),
 ) -> None:
     """Read and check files; report every data-quality issue; publish nothing."""
-    as_at_date = _as_date(as_at) or dt.date.today()
     try:
         with progress_bar() as progress:
-            outcome = pipeline.validate_ssd(paths, as_at_date, limit_mb=max_file_mb(), progress=progress)
+            outcome = pipeline.validate_inputs(
+                paths, la_code=la, as_at=_as_date(as_at), limit_mb=max_file_mb(), progress=progress
+            )
     except UnusableInput as error:
         raise _fail(error) from None
     print_outcome(outcome)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        report = out / "data-quality.json"
-        report.write_text(json.dumps([i.as_dict() for i in outcome.issues], indent=1, default=str))
-        typer.echo(f"Data-quality report: {report}")
+        for name, content in outcome.report.items():
+            (out / name).write_bytes(content)
+        typer.echo(f"Data-quality report: {out}")
 
 
 @app.command("load")
 def load_command(
-    paths: list[Path] = typer.Argument(..., help="SSD extract folders or files."),
+    paths: list[Path] = typer.Argument(..., help="Input files or folders, in any mix of formats."),
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
     la: str | None = typer.Option(
-        None, "--la", help="Council code (needed when the data root holds several)."
+        None, "--la", help="Council code [default: the only council in the data folder, or the CIN header's]."
     ),
     as_at: dt.datetime | None = typer.Option(
         None,
         "--as-at",
         formats=AS_AT_FORMATS,
-        help="As-at date of the extract (required for an SSD extract).",
+        help="As-at date [default: the CIN reference date or 903 year end].",
     ),
 ) -> None:
     """Read, validate and publish one snapshot (atomically: the previous one stays current on failure)."""
     root = data_root(data)
-    if as_at is None:
-        raise typer.BadParameter("an SSD extract carries no as-at date: give one", param_hint="--as-at")
-    la_code = _council(root, la)
     try:
         with progress_bar() as progress:
-            outcome = pipeline.load_ssd(
-                paths, root, la_code, as_at.date(), limit_mb=max_file_mb(), progress=progress
+            outcome = pipeline.load(
+                paths,
+                root,
+                la_code=la or _only_council(root),
+                as_at=_as_date(as_at),
+                limit_mb=max_file_mb(),
+                progress=progress,
             )
     except UnusableInput as error:
         raise _fail(error) from None
+    except pipeline.NeedsOption as error:
+        raise typer.BadParameter(str(error), param_hint=error.option) from None
     print_outcome(outcome)
 
 

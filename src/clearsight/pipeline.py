@@ -1,4 +1,4 @@
-"""Read → validate → publish: the one path every input takes into a snapshot.
+"""Read → merge → validate → publish: the one path every input takes into a snapshot.
 
 The CLI and (later) the web app's data page call these functions; neither holds this logic.
 """
@@ -14,12 +14,46 @@ from pathlib import Path
 import pyarrow as pa
 
 from clearsight import synth
-from clearsight.formats.ssd import read as ssd_read
+from clearsight.data_quality import ReportContext, report_files
+from clearsight.formats.merge import merge
+from clearsight.formats.registry import route
 from clearsight.model.issues import Issue
 from clearsight.model.validate import validate
+from clearsight.sources import SourceFile
 from clearsight.warehouse import Snapshot, publish
 
 Progress = Callable[[str, int, int], None]
+
+
+NO_AS_AT = "the files give no as-at date (SSD extracts and Annex A have none): give one"
+
+
+class NeedsOption(Exception):
+    """The inputs do not say something the command needs: the user must give it as an option."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """The progress callback used when nobody is watching."""
+
+
+@dataclass
+class Checked:
+    """Every input read, merged and validated: what `load` publishes and `validate` reports."""
+
+    la_code: str | None
+    as_at: dt.date | None
+    tables: dict[str, pa.Table]
+    provenance: pa.Table
+    issues: list[Issue]
+    files: list[SourceFile]
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        return {name: table.num_rows for name, table in self.tables.items()}
 
 
 @dataclass
@@ -31,53 +65,92 @@ class Outcome:
     row_counts: dict[str, int]
     issues: list[Issue] = field(default_factory=list)
     snapshot: Snapshot | None = None
+    report: dict[str, bytes] = field(default_factory=dict)
 
 
-def _quiet(stage: str, done: int, total: int) -> None:
-    """The progress callback used when nobody is watching."""
-
-
-def check_ssd(paths: Iterable[Path], as_at: dt.date, *, limit_mb: float, progress: Progress = _quiet):
-    """Read an SSD extract and validate it: (the read result, reader issues + validator issues)."""
-    progress("reading", 0, 2)
-    result = ssd_read.read(list(paths), limit_mb=limit_mb)
-    progress("validating", 1, 2)
-    issues = [*result.issues, *validate(result.tables, as_at)]
-    progress("validated", 2, 2)
-    return result, issues
-
-
-def validate_ssd(
-    paths: Iterable[Path], as_at: dt.date, *, limit_mb: float, progress: Progress = _quiet
-) -> Outcome:
-    """Read and report; publish nothing."""
-    result, issues = check_ssd(paths, as_at, limit_mb=limit_mb, progress=progress)
-    return Outcome(None, as_at, {n: t.num_rows for n, t in result.tables.items()}, issues)
-
-
-def load_ssd(
+def check(
     paths: Iterable[Path],
-    root: Path,
-    la_code: str,
-    as_at: dt.date,
     *,
+    la_code: str | None,
+    as_at: dt.date | None,
+    limit_mb: float,
+    progress: Progress = _quiet,
+) -> Checked:
+    """Read every input with its format's reader, merge the sources and validate the result.
+
+    The council and as-at date are those given, else what the sources say (the CIN header's LA;
+    the CIN reference date or the 903 year end, the latest if several); either may stay None.
+    """
+    groups, issues = route(paths)
+    results = []
+    for done, (fmt, files) in enumerate(groups.items()):
+        progress("reading", done, len(groups))
+        results.append(fmt.read(files, la_code=la_code or "", limit_mb=limit_mb))
+    progress("reading", len(groups), len(groups))
+    la_code = la_code or next((r.la_code for r in results if r.la_code), None)
+    as_at = as_at or max((r.as_at for r in results if r.as_at), default=None)
+    progress("merging", 0, 1)
+    merged = merge(results, la_code or "", as_at)
+    progress("validating", 0, 1)
+    issues += merged.issues
+    if as_at is not None:
+        issues += validate(merged.tables, as_at)
+    progress("validated", 1, 1)
+    files = [source for r in results for source in r.files.values()]
+    return Checked(la_code, as_at, merged.tables, merged.provenance, issues, files)
+
+
+def validate_inputs(
+    paths: Iterable[Path],
+    *,
+    la_code: str | None,
+    as_at: dt.date | None,
     limit_mb: float,
     progress: Progress = _quiet,
 ) -> Outcome:
-    """Read, validate and publish one snapshot of an SSD extract, atomically."""
-    result, issues = check_ssd(paths, as_at, limit_mb=limit_mb, progress=progress)
-    provenance = result.provenance(la_code, as_at)
+    """Read and report; publish nothing. Without an as-at date from the user or the sources, today."""
+    checked = check(paths, la_code=la_code, as_at=as_at, limit_mb=limit_mb, progress=progress)
+    if checked.as_at is None:
+        checked.as_at = dt.date.today()
+        checked.issues += validate(checked.tables, checked.as_at)
+    report = report_files(checked.issues, ReportContext(checked.la_code, checked.as_at, checked.row_counts))
+    return Outcome(checked.la_code, checked.as_at, checked.row_counts, checked.issues, report=report)
+
+
+def load(
+    paths: Iterable[Path],
+    root: Path,
+    *,
+    la_code: str | None,
+    as_at: dt.date | None,
+    limit_mb: float,
+    progress: Progress = _quiet,
+) -> Outcome:
+    """Read, merge, validate and publish one snapshot, with its data-quality report, atomically.
+
+    Raises NeedsOption when no council code or as-at date is given and the sources give none.
+    """
+    checked = check(paths, la_code=la_code, as_at=as_at, limit_mb=limit_mb, progress=progress)
+    if checked.la_code is None:
+        raise NeedsOption("--la", "the files do not name their council: give its code")
+    if checked.as_at is None:
+        raise NeedsOption("--as-at", NO_AS_AT)
+    context = ReportContext(checked.la_code, checked.as_at, checked.row_counts)
+    report = report_files(checked.issues, context)
     snapshot = publish(
         root,
-        la_code,
-        as_at,
-        result.tables,
-        issues=issues,
-        sources=list(result.files.values()),
-        provenance=provenance,
+        checked.la_code,
+        checked.as_at,
+        checked.tables,
+        issues=checked.issues,
+        sources=checked.files,
+        provenance=checked.provenance,
+        attachments=report,
         progress=progress,
     )
-    return Outcome(la_code, as_at, snapshot.manifest["row_counts"], issues, snapshot)
+    return Outcome(
+        checked.la_code, checked.as_at, snapshot.manifest["row_counts"], checked.issues, snapshot, report
+    )
 
 
 def synthesise(
@@ -108,4 +181,11 @@ def demo(root: Path, *, seed: int = 0, limit_mb: float, progress: Progress = _qu
     with tempfile.TemporaryDirectory(prefix="clearsight-synth-") as folder:
         extract = Path(folder) / f"synthetic-county-seed{seed}"
         synth.write_tables(council.tables, extract)
-        return load_ssd([extract], root, council.la_code, council.as_at, limit_mb=limit_mb, progress=progress)
+        return load(
+            [extract],
+            root,
+            la_code=council.la_code,
+            as_at=council.as_at,
+            limit_mb=limit_mb,
+            progress=progress,
+        )

@@ -350,8 +350,8 @@ def test_summary_counts_worst_first():
     people = people.append_column("extra", pa.array([1, 2, 3]))
     summary = summarise(validate({"ssd_person": people, "other": pa.table({"a": [1]})}, AS_AT))
     assert summary == [
-        IssueCount(ERROR, "ssd_person", "pers_sex", v.UNKNOWN_CODE.format(code_set="sex"), 2),
-        IssueCount(ERROR, "ssd_person", "pers_person_id", v.DUPLICATE_KEY, 1),
-        IssueCount(WARNING, "other", None, v.UNKNOWN_TABLE, 1),
-        IssueCount(WARNING, "ssd_person", "extra", v.EXTRA_COLUMN, 1),
+        IssueCount(ERROR, None, "ssd_person", "pers_sex", v.UNKNOWN_CODE.format(code_set="sex"), 2),
+        IssueCount(ERROR, None, "ssd_person", "pers_person_id", v.DUPLICATE_KEY, 1),
+        IssueCount(WARNING, None, "other", None, v.UNKNOWN_TABLE, 1),
+        IssueCount(WARNING, None, "ssd_person", "extra", v.EXTRA_COLUMN, 1),
     ]

@@ -78,6 +78,7 @@ class IssueCount:
     """How many issues share a table, column, problem and severity."""
 
     severity: str
+    file: str | None
     table: str | None
     column: str | None
     problem: str
@@ -118,11 +119,19 @@ def validate(tables: Mapping[str, pa.Table], as_at: datetime.date) -> list[Issue
 
 
 def summarise(issues: Iterable[Issue]) -> list[IssueCount]:
-    """Count issues by severity, table, column and problem: worst severity first, then the largest counts."""
-    counts = Counter((i.severity, i.table, i.column, i.problem) for i in issues)
+    """Count issues by severity, file, table, column and problem: worst severity first, then the largest."""
+    counts = Counter((i.severity, i.file, i.table, i.column, i.problem) for i in issues)
     rows = [IssueCount(*key, count=n) for key, n in counts.items()]
     return sorted(
-        rows, key=lambda c: (SEVERITIES.index(c.severity), -c.count, c.table or "", c.column or "", c.problem)
+        rows,
+        key=lambda c: (
+            SEVERITIES.index(c.severity),
+            -c.count,
+            c.file or "",
+            c.table or "",
+            c.column or "",
+            c.problem,
+        ),
     )
 
 

@@ -163,8 +163,11 @@ def read_file(path: Path, table: Table, limit_mb: float, result: FormatResult) -
     result.add(table.name, stored, origin_table(source.name, None, rows))
 
 
-def read(paths: Iterable[Path], *, limit_mb: float) -> FormatResult:
-    """Read an SSD extract from files or folders. Raises UnusableInput for a file that cannot be used."""
+def read(paths: Iterable[Path], *, limit_mb: float, la_code: str = "") -> FormatResult:
+    """Read an SSD extract from files or folders. Raises UnusableInput for a file that cannot be used.
+
+    `la_code` is accepted as every reader's is, and not needed: an extract keeps its own ids (§6).
+    """
     result = FormatResult(SOURCE_FORMAT)
     files = find_files(Path(p) for p in paths)
     if not files:
@@ -199,3 +202,13 @@ def read(paths: Iterable[Path], *, limit_mb: float) -> FormatResult:
     if not result.tables:
         raise UnusableInput(", ".join(str(p) for p in paths), "holds no file named after a canonical table")
     return result
+
+
+def recognise(path: Path) -> bool:
+    """True for a csv or Parquet file named like an SSD or ext_ table (formats.md §6).
+
+    Files named after SSD tables outside the model (`ssd_address.csv`) are recognised too, so that
+    the reader reports and skips them.
+    """
+    stem = path.stem.strip().lower()
+    return path.suffix.lower() in SUFFIXES and (stem.startswith(("ssd_", "ext_")) or stem in TABLES)
