@@ -30,6 +30,7 @@ from clearsight.warehouse import (
     list_snapshots,
     open_snapshot,
     publish,
+    read_tables,
 )
 from conftest import AS_AT, file_hashes, temp_folders
 
@@ -275,3 +276,12 @@ def test_an_attachment_may_not_take_a_table_or_manifest_name(tmp_path) -> None:
     for name in ("manifest.json", "ssd_person.parquet", "../escape.html"):
         with pytest.raises(WarehouseError, match="cannot be called"):
             publish(tmp_path, "926", date(2025, 3, 31), {}, attachments={name: b""})
+
+
+def test_read_tables_gives_back_every_table_as_published(tmp_path) -> None:
+    tables = {"ssd_person": model_table("ssd_person", 5), "ssd_cp_plans": model_table("ssd_cp_plans", 3)}
+    snapshot = publish(tmp_path, "926", AS_AT, tables)
+    back = read_tables(snapshot)
+    assert set(back) == set(TABLES)
+    assert back["ssd_person"].equals(tables["ssd_person"])
+    assert back["ssd_cla_episodes"].num_rows == 0

@@ -7,6 +7,8 @@ back. Must not import Django or any layer above the warehouse.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from clearsight.model import TABLES
 from clearsight.warehouse.catalog import Snapshot
@@ -31,3 +33,16 @@ def open_snapshot(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
         path = _sql_string(str(snapshot.file(name)))
         connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({path})')
     return connection
+
+
+def read_tables(snapshot: Snapshot) -> dict[str, pa.Table]:
+    """Every canonical table of a snapshot, in memory, with its model schema (for the writers)."""
+    tables = {}
+    for name, table in TABLES.items():
+        path = snapshot.file(name)
+        if not path.is_file():
+            raise WarehouseError(
+                f"Snapshot {snapshot.id} of council {snapshot.la_code} lacks {name}; it is damaged."
+            )
+        tables[name] = pq.read_table(path).cast(table.arrow_schema)
+    return tables
