@@ -101,7 +101,6 @@ class Builder:
         stored, failed, problem = self._convert(text, kind)
         locations = _array(block.location)
         for location in pc.unique(locations).to_pylist():
-            where = location if location.endswith(f"/{element}") else f"{location}/{element}"
             self.issues += cell_issues(
                 pc.and_(failed, pc.equal(locations, location)),
                 problem=f"{problem}; stored as empty",
@@ -112,7 +111,7 @@ class Builder:
                 rows=pa.array(block.lines[element], pa.int64()),
                 keys=_array(block.person),
                 values=raw,
-                sheet=where,
+                sheet=block.field_path(location, element),
             )
         return stored, raw
 
@@ -185,18 +184,16 @@ class Builder:
 
     def report_no_home(self) -> None:
         """One note per element the canonical tables cannot hold, with how many values it had."""
-        for block in vars(self.blocks).values():
-            if not isinstance(block, Block):
-                continue
-            for element in set(NO_HOME) & set(block.fields):
+        for block in self.blocks.blocks():
+            for element in sorted(set(NO_HOME) & set(block.fields)):
                 n = sum(1 for v in block.values[element] if v is not None and v.strip())
-                if n and block is not self.blocks.repeats:
+                if n:
                     self.issues.append(
                         Issue(
                             f"no canonical column holds {element} (formats.md §5); values not stored: {n}",
                             INFO,
                             file=self.file,
-                            sheet=f"{block.path}/{element}",
+                            sheet=block.field_path(block.path, element),
                         )
                     )
 

@@ -57,6 +57,7 @@ CPP_FIELDS = (
     "LatestCategoryOfAbuse",
     "NumberOfPreviousCPP",
 )
+PERSON_WITHIN = {name: "ChildIdentifiers" for name in PERSON_FIELDS} | {"Ethnicity": "ChildCharacteristics"}
 PRE_PROCEEDINGS_FIELDS = (
     "PPStartDate",
     "LBPSentDate",
@@ -76,10 +77,12 @@ class Block:
     """The raw text of one kind of block, one entry per element found, in document order.
 
     `link` is a second index where a block needs one: an ICPC's Section47, a CP plan's ICPC.
+    `within` names the element between the block and a field, where there is one.
     """
 
     path: str
     fields: tuple[str, ...]
+    within: dict[str, str] = field(default_factory=dict)
     values: dict[str, list[str | None]] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)
     row: list[int] = field(default_factory=list)
@@ -94,6 +97,12 @@ class Block:
 
     def __len__(self) -> int:
         return len(self.row)
+
+    def field_path(self, location: str, name: str) -> str:
+        """The XML path of field `name` in a row read at `location`."""
+        if location.endswith(f"/{name}"):
+            return location
+        return "/".join(filter(None, (location, self.within.get(name), name)))
 
     def add(
         self,
@@ -135,8 +144,8 @@ class Collected:
     """Every block of one file, plus the issues found while walking it."""
 
     file: str
-    person: Block = field(default_factory=lambda: Block(CHILD, PERSON_FIELDS))
-    repeats: Block = field(default_factory=lambda: Block(CHILD, PERSON_FIELDS))
+    person: Block = field(default_factory=lambda: Block(CHILD, PERSON_FIELDS, PERSON_WITHIN))
+    repeats: Block = field(default_factory=lambda: Block(CHILD, PERSON_FIELDS, PERSON_WITHIN))
     disabilities: Block = field(
         default_factory=lambda: Block(f"{CHILD}/ChildCharacteristics/Disabilities", ("Disability",))
     )
@@ -158,6 +167,10 @@ class Collected:
         default_factory=lambda: Block(f"{DETAILS}/PreProceedingsandFGDM", PRE_PROCEEDINGS_FIELDS)
     )
     issues: list[Issue] = field(default_factory=list)
+
+    def blocks(self) -> list[Block]:
+        """Every block read into a table (the repeated children's records are only compared)."""
+        return [v for v in vars(self).values() if isinstance(v, Block) and v is not self.repeats]
 
     def _items(self, block: Block, parent_element: etree._Element | None, person: str, parent: int) -> None:
         """One row per child element of a list block (Disability, AssessmentFactors, CPPreviewDate)."""

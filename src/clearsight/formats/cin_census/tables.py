@@ -73,7 +73,7 @@ def _repeated_children(b: Builder) -> None:
                         key=child,
                         value=found or None,
                         file=b.file,
-                        sheet=f"{again.path}/{name}",
+                        sheet=again.field_path(again.path, name),
                         row=again.lines[name][row],
                     )
                 )

@@ -35,7 +35,7 @@ from clearsight.formats.cin_census.profile import Profile, census_label, census_
 
 GENDER_CURRENT = {"M": "1", "F": "2", "U": "0", "I": "9"}  # formats.md §5.2, in reverse
 YES_NO = {"Y": "1", "N": "0"}
-Values = dict[str, object]  # element name → text, or a list of built child elements
+Values = dict[str, object]  # element name → text, a built element, or a list of either
 
 
 def _rows(tables: Mapping[str, pa.Table], name: str) -> list[dict]:
@@ -92,26 +92,23 @@ class CensusWriter:
         return value if value is not None and self.year.allows(element, value) else fallback
 
     def element(self, name: str, values: Values) -> etree._Element:
-        """<name> holding `values` in schema order; elements the year does not have are left out."""
+        """<name> holding `values` in schema order; elements the year does not have are left out.
+
+        A value may be text, a built element, or a list of either (one element per item).
+        """
         node = etree.Element(name)
         for child in self.year.sequences[name]:
             value = values.get(child)
-            if isinstance(value, list):
-                node.extend(value)
-            elif value is not None:
-                etree.SubElement(node, child).text = str(value)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, etree._Element):
+                    node.append(item)
+                elif item is not None:
+                    etree.SubElement(node, child).text = str(item)
         return node
 
-    def _list(self, name: str, item: str, values: list[str]) -> list[etree._Element]:
-        return [self.element(name, {item: values})] if values else []
-
-    def _texts(self, item: str, values: list[str]) -> list[etree._Element]:
-        nodes = []
-        for value in values:
-            node = etree.Element(item)
-            node.text = value
-            nodes.append(node)
-        return nodes
+    def wrapper(self, name: str, item: str, values: list[str]) -> etree._Element | None:
+        """<Disabilities>, <Reviews>, <FactorsIdentifiedAtAssessment>: only when there is an item."""
+        return self.element(name, {item: values}) if values else None
 
     def child(self, person_id: str) -> etree._Element:
         person = self.people.get(person_id, {})
@@ -133,11 +130,7 @@ class CensusWriter:
         disabilities = [c for c in codes if c is not None]
         characteristics = {
             "Ethnicity": self.code("Ethnicity", person.get("pers_ethnicity"), "NOBT"),
-            "Disabilities": [
-                self.element("Disabilities", {"Disability": self._texts("Disability", disabilities)})
-            ]
-            if disabilities
-            else None,
+            "Disabilities": self.wrapper("Disabilities", "Disability", disabilities),
         }
         episodes = sorted(
             self.episodes[person_id], key=lambda r: (r["cine_referral_date"], r["cine_referral_id"])
@@ -210,10 +203,8 @@ class CensusWriter:
             {
                 "AssessmentActualStartDate": _date(row["cina_assessment_start_date"]),
                 "AssessmentAuthorisationDate": _date(row["cina_assessment_auth_date"]),
-                "FactorsIdentifiedAtAssessment": self._list(
-                    "FactorsIdentifiedAtAssessment",
-                    "AssessmentFactors",
-                    self._texts("AssessmentFactors", allowed),
+                "FactorsIdentifiedAtAssessment": self.wrapper(
+                    "FactorsIdentifiedAtAssessment", "AssessmentFactors", allowed
                 ),
             },
         )
@@ -250,9 +241,7 @@ class CensusWriter:
                     "LatestCategoryOfAbuse", row["cppl_cp_plan_latest_category"], initial
                 ),
                 "NumberOfPreviousCPP": sum(1 for s in self.plan_starts[row["cppl_person_id"]] if s < start),
-                "Reviews": self._list(
-                    "Reviews", "CPPreviewDate", self._texts("CPPreviewDate", [r.isoformat() for r in reviews])
-                ),
+                "Reviews": self.wrapper("Reviews", "CPPreviewDate", [r.isoformat() for r in reviews]),
             },
         )
 
