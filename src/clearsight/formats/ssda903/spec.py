@@ -24,7 +24,7 @@ from clearsight.model.codes import CODE_SETS, code_set
 SPEC_FOLDER = files(__package__) / "spec"
 STEM = "ssda903"
 COLUMN_TYPES = ("text", "date", "partial_date", "integer", "code", "accommodation")
-_COLUMN_KEYS = {"type", "required", "code_set", "codes", "xml", "min", "max", "placeholders"}
+_COLUMN_KEYS = {"type", "required", "code_set", "codes", "xml", "min", "max", "placeholders", "future"}
 _TABLE_KEYS = {"key", "xml", "columns"}
 
 
@@ -41,6 +41,7 @@ class ColumnSpec:
     min: int | None = None
     max: int | None = None
     placeholders: tuple[str, ...] = ()
+    future: bool = False  # a date that may fall after the collection year (UASC DUC)
 
     @property
     def tag(self) -> str:
@@ -137,6 +138,7 @@ def _column(name: str, data: object, where: str) -> ColumnSpec:
         min=data.get("min"),
         max=data.get("max"),
         placeholders=tuple(data.get("placeholders", ())),
+        future=bool(data.get("future", False)),
     )
 
 
