@@ -45,6 +45,7 @@ class ColumnSpec:
     derived: bool = False
     codes: str | None = None
     choices: str | None = None
+    yes_codes: str | None = None
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from clearsight.formats.common.limits import check_file_size
 from clearsight.model.issues import UnusableInput
@@ -116,6 +116,11 @@ def open_workbook(path: Path, limit_mb: float) -> CalamineWorkbook:
     except (CalamineError, ValueError, OSError) as error:
         reason = f"is damaged and cannot be read as an xlsx workbook ({error})"
         raise UnusableInput(str(path), reason) from error
+
+
+def worksheet_names(workbook: CalamineWorkbook) -> list[str]:
+    """The names of the workbook's worksheets (not chart or macro sheets), in workbook order."""
+    return [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
 
 
 def sheet_rows(workbook: CalamineWorkbook, name: str, nrows: int | None = None) -> list[list[object]]:

@@ -1,0 +1,133 @@
+"""Annex A files opened at the edge: each xlsx sheet or csv file as a header row and columns of cells.
+
+An xlsx workbook is opened through `formats/common/excel.py` (size, zip-bomb, encryption and old-format
+checks first). A csv file is UTF-8 (a byte-order mark is tolerated) or, failing that, Windows-1252, the
+two encodings Excel writes. The header is the first row with any value; wholly blank rows below it are
+dropped. Rows are numbered as Excel numbers them (row 1 at the top of the sheet); csv rows as records,
+the header being 1.
+
+Must not import Django, the warehouse or the indicators.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from clearsight.formats.common.excel import (
+    EXCEL_SUFFIXES,
+    OLE,
+    ZIP,
+    file_kind,
+    open_workbook,
+    sheet_rows,
+    worksheet_names,
+)
+from clearsight.formats.common.limits import check_file_size
+from clearsight.model.issues import UnusableInput
+
+CSV_SUFFIX = ".csv"
+SUFFIXES = (*EXCEL_SUFFIXES, CSV_SUFFIX)
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Sheet:
+    """One sheet (or csv file): its header and its data cells, column by column."""
+
+    path: Path
+    name: str | None  # the sheet name; None for a csv file
+    header: list[object]
+    columns: list[list[object]]
+    rows: list[int]  # the row number of each data row
+    excel: bool
+
+    @property
+    def label(self) -> str:
+        """The sheet name, or for a csv file its file name without the extension."""
+        return self.name if self.name is not None else self.path.stem
+
+
+def _split(path: Path, name: str | None, cells: list[list[object]], excel: bool) -> Sheet | None:
+    """The header (first row with a value) and the non-blank rows below it; None for an empty sheet."""
+    top = next((i for i, row in enumerate(cells) if row.count("") < len(row)), None)
+    if top is None:
+        return None
+    width = max(len(row) for row in cells[top:])
+    header = list(cells[top]) + [""] * (width - len(cells[top]))
+    data, rows = [], []
+    for number, row in enumerate(cells[top + 1 :], start=top + 2):
+        if row.count("") < len(row):
+            data.append(list(row) + [""] * (width - len(row)) if len(row) < width else row)
+            rows.append(number)
+    columns = [list(c) for c in zip(*data, strict=True)] if data else [[] for _ in header]
+    return Sheet(path, name, header, columns, rows, excel)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    data = data.removeprefix(_UTF8_BOM)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise UnusableInput(
+            str(path), "is neither UTF-8 nor Windows-1252 text, so it cannot be read"
+        ) from error
+
+
+def _csv_cells(path: Path, text: str) -> list[list[object]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise UnusableInput(str(path), f"is not a readable csv file ({error})") from error
+
+
+def read_csv(path: Path, limit_mb: float) -> list[Sheet]:
+    """A csv file as one sheet (or none, if it holds nothing)."""
+    check_file_size(path, limit_mb)
+    kind = file_kind(path)
+    if kind in (ZIP, OLE):
+        raise UnusableInput(str(path), "is named .csv but holds an Excel workbook: name it .xlsx")
+    sheet = _split(path, None, _csv_cells(path, _decode(path, path.read_bytes())), excel=False)
+    if sheet is None:
+        raise UnusableInput(str(path), "is empty: it has no header row")
+    return [sheet]
+
+
+def read_workbook(path: Path, limit_mb: float, nrows: int | None = None) -> list[Sheet]:
+    """Every non-empty worksheet of an xlsx workbook (only the first `nrows` rows, if given)."""
+    with open_workbook(path, limit_mb) as workbook:
+        sheets = [
+            _split(path, name, sheet_rows(workbook, name, nrows), excel=True)
+            for name in worksheet_names(workbook)
+        ]
+    return [s for s in sheets if s is not None]
+
+
+def read_file(path: Path, limit_mb: float) -> list[Sheet]:
+    """The sheets of one Annex A file. Raises UnusableInput for a file that cannot be used at all."""
+    if not path.is_file():
+        raise UnusableInput(str(path), "does not exist or is not a file")
+    suffix = path.suffix.lower()
+    if suffix == CSV_SUFFIX:
+        return read_csv(path, limit_mb)
+    if suffix in EXCEL_SUFFIXES or suffix == ".xls":
+        return read_workbook(path, limit_mb)
+    found = f"a {suffix} file" if suffix else "a file with no extension"
+    raise UnusableInput(str(path), f"is {found}, not an Annex A workbook (.xlsx) or csv file")
+
+
+def read_headers(path: Path, limit_mb: float) -> list[Sheet]:
+    """The header rows only (for recognising a file cheaply); raises UnusableInput like `read_file`."""
+    if path.suffix.lower() == CSV_SUFFIX:
+        check_file_size(path, limit_mb)
+        with path.open("rb") as handle:
+            first = handle.read(64 * 1024).split(b"\n", 1)[0]
+        sheet = _split(path, None, _csv_cells(path, _decode(path, first)), excel=False)
+        return [sheet] if sheet else []
+    return read_workbook(path, limit_mb, nrows=5)
