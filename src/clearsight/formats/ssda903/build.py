@@ -9,6 +9,7 @@ Must not import Django, the warehouse or the indicators.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 import duckdb
@@ -21,13 +22,26 @@ from clearsight.model import TABLES
 from clearsight.model.issues import ERROR, Issue
 from clearsight.model.provenance import ORIGIN_SCHEMA
 
+_LOCAL = threading.local()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB connection (opening one costs tens of milliseconds)."""
+    if not hasattr(_LOCAL, "con"):
+        _LOCAL.con = duckdb.connect()
+    return _LOCAL.con
+
 
 def query(sql: str, **tables: pa.Table) -> pa.Table:
-    """Run DuckDB SQL over the named Arrow tables (in-process, nothing written anywhere)."""
-    with duckdb.connect() as con:
+    """Run DuckDB SQL over the named Arrow tables (in memory, nothing written anywhere)."""
+    con = connection()
+    try:
         for name, table in tables.items():
             con.register(name, table)
         return con.sql(sql).to_arrow_table()
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 def drop_repeats(data: pa.Table, key: tuple[str, ...], table: str, issues: list[Issue]) -> pa.Table:
@@ -60,10 +74,13 @@ def origins(data: pa.Table) -> pa.Table:
     )
 
 
-def canonical(name: str, columns: Mapping[str, pa.Array | pa.ChunkedArray]) -> pa.Table:
-    """A canonical table from the columns given; every other column of the table is NULL."""
+def canonical(name: str, columns: Mapping[str, pa.Array | pa.ChunkedArray], n: int | None = None) -> pa.Table:
+    """A canonical table of `n` rows from the columns given; every other column of the table is NULL.
+
+    Columns the table does not declare are ignored.
+    """
     table = TABLES[name]
-    n = len(next(iter(columns.values())))
+    n = len(next(iter(columns.values()))) if n is None else n
     arrays = [
         columns[c.name].cast(c.arrow_type) if c.name in columns else pa.nulls(n, c.arrow_type)
         for c in table.columns

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from clearsight.formats.common.keys import derive_ids
 from clearsight.formats.common.result import FormatResult
-from clearsight.formats.ssda903.build import add
+from clearsight.formats.ssda903.build import add, connection
 from clearsight.formats.ssda903.cells import report
 from clearsight.model import TABLES
 from clearsight.model.issues import INFO, WARNING, Issue
@@ -200,14 +200,18 @@ def _chain_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
 
 def build_care(episodes: pa.Table, la_code: str, result: FormatResult) -> CareHistory:
     """Add the episodes, placements and legal statuses of a typed, de-duplicated Episodes table."""
-    with duckdb.connect() as con:
-        con.register("episodes", episodes)
+    con = connection()
+    con.register("episodes", episodes)
+    try:
         con.execute(_NUMBERED)
         result.issues.extend(_chain_issues(con))
         rows = con.sql(_EPISODES).to_arrow_table()
         placements = con.sql(_PLACEMENTS).to_arrow_table()
         legal = con.sql(_LEGAL).to_arrow_table()
         periods = con.sql(_PERIODS).to_arrow_table()
+    finally:
+        con.execute("drop view if exists numbered")
+        con.unregister("episodes")
     child = rows["CHILD"]
     placement_ids = _ids(la_code, "ssd_cla_placement", child, rows["placement_start"])
     add(

@@ -107,6 +107,10 @@ def _empty(name: str, spec: Spec) -> pa.Table:
     return type_cells(Found(name, Path(name), cells, pa.array([], pa.int64()), name), table, spec, [])
 
 
+def _filled(cells: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.not_equal(pc.utf8_trim_whitespace(cells), "")
+
+
 def _typed(found: list[Found], spec: Spec, result: FormatResult) -> dict[str, pa.Table]:
     parts: dict[str, list[pa.Table]] = {}
     for item in found:
@@ -119,7 +123,7 @@ def _typed(found: list[Found], spec: Spec, result: FormatResult) -> dict[str, pa
         if item.path.name not in result.files:
             result.files[item.path.name] = describe_source(item.path)
         for column in UNMAPPED.get(item.table, ()):
-            if column in item.cells.column_names and pc.any(pc.is_valid(item.cells[column])).as_py():
+            if column in item.cells.column_names and pc.any(_filled(item.cells[column])).as_py():
                 problem = "has no place in the canonical tables (formats.md §1); not stored"
                 result.issues.append(
                     Issue(problem, INFO, table=item.table, column=column, file=str(item.path))
