@@ -65,7 +65,7 @@ class Builder:
         self.source_name = source_name
         self.la_code = la_code
         self.profile = profile
-        self.issues: list[Issue] = []
+        self.issues: list[Issue] = list(collected.issues)
         self.built: Built = {}
 
     # --- values ------------------------------------------------------------------------------------
