@@ -47,7 +47,7 @@ def _asof_referral(con: duckdb.DuckDBPyConnection, events: pa.Table, person: str
         ASOF LEFT JOIN referrals r ON e.{person} = r.cine_person_id AND e.{date} >= r.cine_referral_date
         ORDER BY e.i
         """
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     con.unregister("events")
     return found["cine_referral_id"].combine_chunks()
 

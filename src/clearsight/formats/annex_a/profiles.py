@@ -46,6 +46,7 @@ class ColumnSpec:
     codes: str | None = None
     choices: str | None = None
     yes_codes: str | None = None
+    unknown: bool = False
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
 
