@@ -9,6 +9,7 @@ Must not import Django, the warehouse or the indicators.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Mapping
 
@@ -45,7 +46,10 @@ def query(sql: str, **tables: pa.Table) -> pa.Table:
 
 
 def drop_repeats(data: pa.Table, key: tuple[str, ...], table: str, issues: list[Issue]) -> pa.Table:
-    """The rows of `data` whose natural key is not a repeat of an earlier row's; an issue per repeat."""
+    """The rows of `data` whose natural key is not a repeat of an earlier row's; an issue per repeat.
+
+    `data` is in file order, as the typed tables are, so the first of a set of repeats is kept.
+    """
     if data.num_rows == 0:
         return data
     numbered = data.append_column("_n", pa.array(range(data.num_rows), pa.int64()))
@@ -55,7 +59,9 @@ def drop_repeats(data: pa.Table, key: tuple[str, ...], table: str, issues: list[
         f"row_number() over (partition by {columns} order by _n) as _k from d order by _n",
         d=numbered.select([*key, "_n", "_row"]),
     )
-    repeat = pc.greater(firsts["_k"], 1).combine_chunks()
+    # A key with an empty part (an unreadable date) repeats nothing: its cell already has an issue.
+    complete = functools.reduce(pc.and_, [pc.is_valid(data[c]) for c in key])
+    repeat = pc.and_(pc.greater(firsts["_k"], 1), complete).combine_chunks()
     if not pc.any(repeat).as_py():
         return data
     first_rows = firsts["_first"].combine_chunks()

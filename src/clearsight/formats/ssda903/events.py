@@ -9,8 +9,8 @@
 - OC3: one `ssd_care_leavers` row per child as at 31 March; `ACCOM` splits into the letter and the
   suitability digit, and `0` (not in touch) is empty.
 - PrevPerm: one `ssd_cla_previous_permanence` row per child; a partial `DATE_PERM` stays text.
-- SWEpisodes: an `ssd_professionals` row per `SW_ID` (a registration number only when it starts
-  `SW`) and an `ssd_involvements` row each, role `SOCIAL_WORKER`.
+- SWEpisodes: an `ssd_professionals` row per `SW_ID`, which is its id (and its registration number
+  only when it starts `SW`), and an `ssd_involvements` row each, role `SOCIAL_WORKER`.
 - DoLo: legal-status rows with the local code `DOLO`, added with the Episodes' by the reader.
 
 Must not import Django, the warehouse or the indicators.
@@ -205,7 +205,8 @@ def add_social_workers(sw: pa.Table, la_code: str, result: FormatResult) -> None
         column="SW_ID",
         values=sw["raw_SW_ID"].combine_chunks(),
     )
-    professional = derive_ids(la_code, "ssd_professionals", sw_id)
+    # The SW_ID is the worker's id (§4.11): national for SW numbers, the council's own for XX ones.
+    professional = sw_id
     workers = query(
         """select SW_ID, professional, arg_min(_file, _n) as _file, arg_min(_location, _n) as _location,
                arg_min(_row, _n) as _row, arg_min(raw_SW_ID, _n) as raw_SW_ID

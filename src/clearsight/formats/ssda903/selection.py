@@ -17,7 +17,7 @@ The reverse of the reader's mapping, for the collection year from `$start` (1 Ap
 - PlacedAdoption: adoption decisions of looked after children made by the year end and not reversed
   before it began. PrevPerm: children who started to be looked after in the year.
 - SWEpisodes (from 2023/24): the social worker or allocated worker involvements of looked after
-  children that overlap the year; `SW_ID` is the registration number, else `XX` and the worker's id.
+  children that overlap the year; `SW_ID` is the registration number, else the worker's id, starting `XX`.
 - DoLo (from 2026/27): legal statuses with the local code `DOLO` that overlap the year.
 
 Must not import Django, the warehouse or the indicators.
@@ -91,8 +91,8 @@ QUERIES = {
             where coalesce(DEC, date '9999-12-31') > $end and clae_entered_care_date <= $start
         ), sdq as (
             select csdq_person_id as CHILD,
-                arg_max_null(csdq_sdq_score, csdq_sdq_completed_date) as SDQ_SCORE,
-                arg_max_null(csdq_sdq_reason, csdq_sdq_completed_date) as SDQ_REASON
+                arg_max_null(csdq_sdq_score, coalesce(csdq_sdq_completed_date, $start)) as SDQ_SCORE,
+                arg_max_null(csdq_sdq_reason, coalesce(csdq_sdq_completed_date, $start)) as SDQ_REASON
             from ssd_sdq_scores
             where coalesce(csdq_sdq_completed_date, $start) between $start and $end
             group by csdq_person_id
@@ -155,9 +155,10 @@ QUERIES = {
         order by CHILD, MIS_START""",
     "SWEpisodes": """
         select invo_person_id as CHILD,
-            coalesce(case when upper(prof_social_worker_registration_no) like 'SW%'
-                          then prof_social_worker_registration_no end,
-                     'XX' || invo_professional_id) as SW_ID,
+            case when upper(prof_social_worker_registration_no) like 'SW%'
+                     then prof_social_worker_registration_no
+                 when upper(invo_professional_id) like 'XX%' then invo_professional_id
+                 else 'XX' || invo_professional_id end as SW_ID,
             invo_involvement_start_date as SW_DECOM, invo_involvement_end_date as SW_DEC,
             invo_worker_change_reason as SW_REASON
         from ssd_involvements left join ssd_professionals on prof_professional_id = invo_professional_id
