@@ -32,13 +32,13 @@ with merged as (
         coalesce(a.raw_DATE_INT, p.raw_DATE_PLACED) as raw_decision,
         a.* exclude (CHILD, _file, _location, _row), p.* exclude (CHILD, _file, _location, _row),
         coalesce(a._file, p._file) as _file, coalesce(a._location, p._location) as _location,
-        coalesce(a._row, p._row) as _row
+        coalesce(a._row, p._row) as _row, row_number() over () as _m
     from a full outer join p on a.CHILD = p.CHILD and a.DATE_INT = p.DATE_PLACED
 ), chosen as (
     select m.*, c.period_id, c.period_start, c.period_end
     from merged m left join c on c.CHILD = m.CHILD
     qualify row_number() over (
-        partition by m._file, m._row, m.CHILD
+        partition by m._m
         order by coalesce(m.decision between c.period_start and coalesce(c.period_end, date '9999-12-31'),
                           false) desc,
             c.period_start desc) = 1
@@ -54,7 +54,7 @@ select chosen.*,
         where s.CHILD = chosen.CHILD and s.LS in ('E1', 'D1') and s.legal_start >= chosen.period_start
             and s.legal_start <= coalesce(chosen.period_end, date '9999-12-31'))
         as placement_order_date
-from chosen order by _file, _row
+from chosen order by _m
 """
 
 

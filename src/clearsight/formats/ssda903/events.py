@@ -46,9 +46,9 @@ def add_reviews(reviews: pa.Table, periods: pa.Table, la_code: str, result: Form
         """select r.*, p.period_id, r.CHILD in (select CHILD from p) as has_periods from r
            left join p on p.CHILD = r.CHILD
                and r.REVIEW between p.period_start and coalesce(p.period_end, date '9999-12-31')
-           qualify row_number() over (partition by r._path, r._row order by p.period_start desc) = 1
-           order by r._path, r._row""",
-        r=reviews,
+           qualify row_number() over (partition by r._n order by p.period_start desc) = 1
+           order by r._n""",
+        r=reviews.append_column("_n", pa.array(range(reviews.num_rows), pa.int64())),
         p=periods,
     )
     outside = pc.and_(pc.is_null(placed["period_id"]), pc.is_valid(placed["REVIEW"]))

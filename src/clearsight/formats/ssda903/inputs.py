@@ -4,7 +4,10 @@ formats.md §4.0. A csv file has no fixed name: it is the table whose own column
 table has) it holds most of. Column names compare case-insensitively after trimming. Every cell is
 read as text, so ids keep their leading zeros and nothing is guessed. A file should be UTF-8 (a BOM is
 stripped); one that is not is read as Windows-1252 with a warning. csv rows are numbered as lines of
-the file (the header is line 1); XML rows by the line of their element.
+the file (the header is line 1). XML rows are numbered by position, since a return is often one long
+line: a row of a table held in <HEADER> (Header, UASC, OC3, AD1) is its <CHILD>'s position in the
+file, any other row its element's position among those elements (row 3 of Reviews is the third
+<AREVIEW>); the element path is given as the sheet.
 
 Must not import Django, the warehouse or the indicators.
 """
@@ -39,7 +42,7 @@ class Found:
     table: str
     path: Path
     cells: pa.Table  # string columns named as the spec spells them, only those the file has
-    rows: pa.Array  # int64: csv line or XML line
+    rows: pa.Array  # int64: csv line, or XML position (see above)
     location: str  # the table name for csv, the element path for XML
     sheet: str | None = None  # what issues name as the sheet: the element path for XML
 
@@ -197,16 +200,17 @@ def xml_tables(tree, path: Path) -> list[Found]:
 def _xml_table(root, name: str, table: TableSpec, path: Path) -> Found | None:
     columns: dict[str, list[str | None]] = {c: [] for c in table.columns}
     rows: list[int] = []
-    for child in root.iterfind("CHILD"):
+    position = 0
+    for number, child in enumerate(root.iterfind("CHILD"), start=1):
         header = child.find("HEADER")
         if table.xml_when:
             if header is None or not any(_set(_leaf(header, tag)) for tag in table.xml_when):
                 continue
-            elements = [header]
+            elements = [(number, header)]
         else:
-            elements = child.findall(table.xml_element)
-        for element in elements:
-            rows.append(element.sourceline or 0)
+            elements = [(position := position + 1, element) for element in child.findall(table.xml_element)]
+        for row, element in elements:
+            rows.append(row)
             for column, spec in table.columns.items():
                 value = _leaf(element, spec.tag)
                 if value is None and header is not None and element is not header:
