@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,11 +34,21 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _COLUMN_WIDTH = 22
 
 
+_SHORT_CODE = re.compile(r"[A-Z0-9]{1,5}")
+
+
 def _template(column: ColumnSpec) -> dict[str, str]:
-    """Stored code → the value the writer writes, for a coded or yes/no column."""
+    """Stored code → the value the writer writes, for a coded or yes/no column.
+
+    A code with no template value is written `CODE: label` when it is a short code the reader can take
+    back out of the label (§2.6), else as itself (`No Current Eligibility`).
+    """
     set_name = column.codes or "yes_no"
     spec = values(set_name)
-    return {code: spec.template.get(code, f"{code}: {label}") for code, label in code_set(set_name).items()}
+    return {
+        code: spec.template.get(code, f"{code}: {label}" if _SHORT_CODE.fullmatch(code) else code)
+        for code, label in code_set(set_name).items()
+    }
 
 
 def _cells(column: ColumnSpec, stored: pa.Array) -> tuple[list, str]:
