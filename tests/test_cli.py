@@ -96,3 +96,40 @@ def test_planted_rates_can_be_set_from_a_file(tmp_path):
     result = run("synth", "--scale", "small", "--out", tmp_path / "b", "--rates", rates)
     assert result.exit_code == 2
     assert "unknown planted rate 'late_assesment'" in result.output
+
+
+def test_synth_writes_every_format_from_one_council_and_load_reads_them_together(tmp_path):
+    out = tmp_path / "council"
+    assert (
+        run(
+            "synth", "--scale", "small", "--seed", 3, "--out", out, "--formats", "annex-a,ssda903,cin"
+        ).exit_code
+        == 0
+    )
+    assert (out / "annex_a.xlsx").is_file() and (out / "cin_census.xml").is_file()
+    assert any((out / "ssda903").glob("*Episodes.csv"))
+    assert not (out / "ssd_person.parquet").exists()
+    data = tmp_path / "data"
+    result = run(
+        "load", out / "annex_a.xlsx", out / "cin_census.xml", out / "ssda903", "--data", data, "--la", "998"
+    )
+    assert result.exit_code == 0, result.output
+    snapshot = latest_snapshot(data, "998")
+    assert str(snapshot.as_at) == "2026-03-31"  # from the CIN reference date and the 903 year end
+    formats = {s["name"].rsplit(".", 1)[-1] for s in snapshot.manifest["sources"]}
+    assert formats == {"xlsx", "xml", "csv"}
+
+
+def test_export_writes_the_latest_snapshot_in_each_format(small_extract, tmp_path):
+    data = tmp_path / "data"
+    assert run("load", small_extract, "--data", data, "--la", "998", "--as-at", "2026-03-31").exit_code == 0
+    for command, out in (("annex-a", "a.xlsx"), ("ssda903", "903"), ("cin", "cin.xml")):
+        result = run(command, "export", "--data", data, "--out", tmp_path / out)
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / out).exists()
+
+
+def test_export_with_no_snapshot_says_so(tmp_path):
+    result = run("annex-a", "export", "--data", tmp_path / "empty", "--out", tmp_path / "a.xlsx")
+    assert result.exit_code == 1
+    assert "does not exist" in result.output and "Traceback" not in result.output

@@ -17,10 +17,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clearsight import __version__, pipeline, synth
 from clearsight.formats.common.limits import max_file_mb
+from clearsight.formats.registry import WRITERS
 from clearsight.model.issues import UnusableInput
 from clearsight.paths import data_root
 from clearsight.render import print_outcome
-from clearsight.warehouse import list_councils
+from clearsight.warehouse import WarehouseError, list_councils
 
 app = typer.Typer(
     help="Clearsight: children's services performance — the figures and the children behind them.",
@@ -86,7 +87,9 @@ def synth_command(
     as_at: dt.datetime | None = typer.Option(
         None, "--as-at", formats=AS_AT_FORMATS, help=f"As-at date [default: {synth.DEFAULT_AS_AT}]."
     ),
-    formats: str = typer.Option("ssd", "--formats", help="Comma-separated formats to write (ssd)."),
+    formats: str = typer.Option(
+        "ssd", "--formats", help="Comma-separated formats to write: ssd, annex-a, ssda903, cin."
+    ),
     rates: Path | None = typer.Option(
         None, "--rates", help="YAML file of planted-problem rates (name: fraction); others keep defaults."
     ),
@@ -99,11 +102,15 @@ def synth_command(
         planted = synth.load_rates(rates) if rates else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--rates") from None
-    unknown = sorted(set(formats.split(",")) - {"ssd"})
-    if unknown:
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(chosen) - {"ssd", *WRITERS})
+    if unknown or not chosen:
         raise typer.BadParameter(
-            f"unknown format {unknown[0]!r}; this version writes: ssd", param_hint="--formats"
+            f"unknown format {unknown[0] if unknown else formats!r}; choose from ssd, {', '.join(WRITERS)}",
+            param_hint="--formats",
         )
+    if scale == "national" and chosen != ["ssd"]:
+        raise typer.BadParameter("the national scale writes SSD tables only", param_hint="--formats")
     with progress_bar() as progress:
         written = pipeline.synthesise(
             out,
@@ -111,6 +118,7 @@ def synth_command(
             seed=seed,
             as_at=_as_date(as_at) or synth.DEFAULT_AS_AT,
             rates=planted,
+            formats=chosen,
             csv=csv,
             progress=progress,
         )
@@ -191,3 +199,40 @@ def demo_command(
     with progress_bar() as progress:
         outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
     print_outcome(outcome)
+
+
+def _export_command(writer: str, out_help: str):
+    """The `export` command of one statutory format: write a snapshot as that format's files."""
+
+    def export_command(
+        out: Path = typer.Option(..., "--out", help=out_help),
+        data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+        la: str | None = typer.Option(
+            None, "--la", help="Council code (needed when the data root holds several)."
+        ),
+        snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id [default: the latest]."),
+    ) -> None:
+        try:
+            chosen = pipeline.find_snapshot(data_root(data), la, snapshot)
+            written = pipeline.export(chosen, writer, out)
+        except WarehouseError as error:
+            err.print(f"[bold red]Cannot export:[/] {error}")
+            raise typer.Exit(1) from None
+        typer.echo(
+            f"Wrote {WRITERS[writer].title} of snapshot {chosen.id} ({chosen.la_code}, as at {chosen.as_at}):"
+        )
+        for path in written:
+            typer.echo(f"  {path}")
+
+    export_command.__doc__ = f"Write a snapshot as the {WRITERS[writer].title}."
+    return export_command
+
+
+for _name, _help in (
+    ("annex-a", "The workbook to write (.xlsx)."),
+    ("ssda903", "The folder to write the 903 csv files into."),
+    ("cin", "The census XML file to write."),
+):
+    _group = typer.Typer(help=f"The {WRITERS[_name].title}.", no_args_is_help=True)
+    _group.command("export")(_export_command(_name, _help))
+    app.add_typer(_group, name=_name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +16,11 @@ import pyarrow as pa
 from clearsight import synth
 from clearsight.data_quality import ReportContext, report_files
 from clearsight.formats.merge import merge
-from clearsight.formats.registry import route
+from clearsight.formats.registry import WRITERS, route
 from clearsight.model.issues import Issue
 from clearsight.model.validate import validate
 from clearsight.sources import SourceFile
-from clearsight.warehouse import Snapshot, publish
+from clearsight.warehouse import Snapshot, get_snapshot, latest_snapshot, publish, read_tables
 
 Progress = Callable[[str, int, int], None]
 
@@ -153,6 +153,18 @@ def load(
     )
 
 
+def find_snapshot(root: Path, la_code: str | None, snapshot_id: str | None) -> Snapshot:
+    """The snapshot named, else the council's latest (WarehouseError says plainly what is missing)."""
+    return get_snapshot(root, la_code, snapshot_id) if snapshot_id else latest_snapshot(root, la_code)
+
+
+def export(snapshot: Snapshot, writer: str, out: Path) -> list[Path]:
+    """Write a snapshot in a statutory format (formats.md §7); returns the files written."""
+    return WRITERS[writer].write(
+        read_tables(snapshot), as_at=snapshot.as_at, la_code=snapshot.la_code, out=out
+    )
+
+
 def synthesise(
     out: Path,
     *,
@@ -160,14 +172,28 @@ def synthesise(
     seed: int,
     as_at: dt.date,
     rates: synth.PlantedRates | None = None,
+    formats: Sequence[str] = ("ssd",),
     csv: bool = False,
     progress: Progress = _quiet,
 ) -> dict[str, pa.Table] | list[str]:
-    """Write a synthetic council (or, at national scale, 150 of them) as SSD tables under `out`."""
+    """Write a synthetic council (or, at national scale, 150 of them, as SSD tables only) under `out`.
+
+    `formats` are `ssd` (the SSD tables, in `out` itself) and the writers' names (annex-a, ssda903,
+    cin), each written from the same council to its default name in `out`.
+    """
     if scale == "national":
         return synth.generate_national(out, seed=seed, as_at=as_at, rates=rates, csv=csv, progress=progress)
     council = synth.generate(scale, seed=seed, as_at=as_at, rates=rates, progress=progress)
-    synth.write_tables(council.tables, out, csv=csv)
+    if "ssd" in formats:
+        synth.write_tables(council.tables, out, csv=csv)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in formats:
+        if name != "ssd":
+            writer = WRITERS[name]
+            progress(f"writing {writer.title}", 0, 1)
+            writer.write(
+                council.tables, as_at=council.as_at, la_code=council.la_code, out=out / writer.default_name
+            )
     return council.tables
 
 

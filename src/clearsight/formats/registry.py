@@ -6,8 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from clearsight.formats.annex_a import read as annex_a
+from clearsight.formats.annex_a import write as annex_a_write
+from clearsight.formats.cin_census import read as cin
+from clearsight.formats.cin_census import write as cin_write
 from clearsight.formats.common.result import FormatResult
 from clearsight.formats.ssd import read as ssd
+from clearsight.formats.ssda903 import read as ssda903
+from clearsight.formats.ssda903 import write as ssda903_write
 from clearsight.model.issues import WARNING, Issue, UnusableInput
 
 
@@ -19,9 +25,49 @@ class Format:
     read: Callable[..., FormatResult]  # read(paths, *, la_code, limit_mb)
 
 
+# Order matters: the first format to recognise a file reads it. SSD files are known by their names,
+# CIN and 903 by their XML root or csv header, Annex A by its lists' headers.
 FORMATS: tuple[Format, ...] = (
     Format("ssd", "an SSD extract (csv or Parquet files named after SSD tables)", ssd.recognise, ssd.read),
+    Format("cin", "a CIN census XML file", cin.recognise, cin.read),
+    Format("ssda903", "SSDA903 csv or XML files", ssda903.recognise, ssda903.read),
+    Format("annex_a", "an Ofsted Annex A workbook (or one csv per list)", annex_a.recognise, annex_a.read),
 )
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A format a snapshot can be written in: `write(tables, as_at=, la_code=, out=)` → files written."""
+
+    name: str  # as the CLI says it: annex-a, ssda903, cin
+    title: str
+    default_name: str  # the file or folder `synth --formats` writes it to
+    write: Callable[..., list[Path]]
+
+
+WRITERS: dict[str, Writer] = {
+    w.name: w
+    for w in (
+        Writer(
+            "annex-a",
+            "Ofsted Annex A workbook",
+            "annex_a.xlsx",
+            lambda tables, *, as_at, la_code, out: [annex_a_write.write(tables, as_at, out)],
+        ),
+        Writer(
+            "ssda903",
+            "SSDA903 csv files",
+            "ssda903",
+            lambda tables, *, as_at, la_code, out: ssda903_write.write(tables, as_at, out),
+        ),
+        Writer(
+            "cin",
+            "CIN census XML",
+            "cin_census.xml",
+            lambda tables, *, as_at, la_code, out: [cin_write.write(tables, as_at, out, la_code)],
+        ),
+    )
+}
 
 NOT_RECOGNISED = "is not a file Clearsight can read: expected {expected}"
 NOT_READ = "not a format Clearsight reads; skipped"
