@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -27,6 +27,8 @@ from clearsight.formats.common.xml import load_schema
 SPEC = files(__package__) / "spec"
 _XSD_NAME = re.compile(r"^CIN_schema_(\d{4})\.xsd$")
 ROOT = "Message"
+XSD_PATTERN = "{http://www.w3.org/2001/XMLSchema}pattern"
+XSD_STRING = "{http://www.w3.org/2001/XMLSchema}string"
 
 
 def _schema_years() -> dict[int, str]:
@@ -83,12 +85,23 @@ class Profile:
 
     def allows(self, element: str, text: str) -> bool:
         """True when the schema has the simple element `element` and accepts `text` as its value."""
-        return element in self.simple_types and _allows(self.schema_year, element, text)
+        return element in self.simple_types and _check(self.schema_year, element)(text)
 
 
 @cache
-def _allows(schema_year: int, element: str, text: str) -> bool:
-    return profile(schema_year).simple_types[element].is_valid(text)
+def _check(schema_year: int, element: str) -> Callable[[str], bool]:
+    """A fast test of one element's values: xmlschema's own costs about 0.1 ms a call.
+
+    An enumeration (over a string type) is a set lookup and a bare pattern on xs:string a regular
+    expression (XSD ORs the patterns of one step); any other type asks xmlschema.
+    """
+    kind = profile(schema_year).simple_types[element]
+    if kind.enumeration is not None:
+        return frozenset(kind.enumeration).__contains__
+    if list(kind.facets) == [XSD_PATTERN] and kind.base_type.name == XSD_STRING:
+        patterns = kind.patterns.patterns
+        return lambda text: any(pattern.match(text) for pattern in patterns)
+    return kind.is_valid
 
 
 def _walk(element: xmlschema.validators.XsdElement, found: dict) -> None:

@@ -28,18 +28,81 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from clearsight import __version__
 from clearsight.formats.cin_census.profile import Profile, census_label, census_year, profile, reference_date
+from clearsight.model import TABLES
 
 GENDER_CURRENT = {"M": "1", "F": "2", "U": "0", "I": "9"}  # formats.md §5.2, in reverse
 YES_NO = {"Y": "1", "N": "0"}
 Values = dict[str, object]  # element name → text, a built element, or a list of either
 
 
-def _rows(tables: Mapping[str, pa.Table], name: str) -> list[dict]:
-    return tables[name].to_pylist() if name in tables else []
+# The canonical columns the census carries (formats.md §5), the only ones turned into Python rows.
+READS = {
+    "ssd_person": (
+        "pers_person_id",
+        "pers_upn",
+        "pers_upn_unknown",
+        "pers_dob",
+        "pers_expected_dob",
+        "pers_sex",
+        "pers_gender",
+        "pers_death_date",
+        "pers_ethnicity",
+    ),
+    "ssd_disability": ("disa_person_id", "disa_disability_code"),
+    "ssd_cin_episodes": (
+        "cine_referral_id",
+        "cine_person_id",
+        "cine_referral_date",
+        "cine_referral_source_code",
+        "cine_cin_primary_need_code",
+        "cine_close_date",
+        "cine_close_reason",
+        "cine_referral_nfa",
+    ),
+    "ssd_cin_assessments": (
+        "cina_assessment_id",
+        "cina_referral_id",
+        "cina_assessment_start_date",
+        "cina_assessment_auth_date",
+    ),
+    "ssd_assessment_factors": ("cinf_assessment_id", "cinf_assessment_factors_json"),
+    "ssd_cin_plans": ("cinp_referral_id", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"),
+    "ssd_s47_enquiry": (
+        "s47e_s47_enquiry_id",
+        "s47e_referral_id",
+        "s47e_s47_start_date",
+        "s47e_s47_outcome_json",
+    ),
+    "ssd_initial_cp_conference": (
+        "icpc_s47_enquiry_id",
+        "icpc_referral_id",
+        "icpc_icpc_target_date",
+        "icpc_icpc_date",
+    ),
+    "ssd_cp_plans": (
+        "cppl_cp_plan_id",
+        "cppl_referral_id",
+        "cppl_person_id",
+        "cppl_cp_plan_start_date",
+        "cppl_cp_plan_end_date",
+        "cppl_cp_plan_initial_category",
+        "cppl_cp_plan_latest_category",
+    ),
+    "ssd_cp_reviews": ("cppr_cp_plan_id", "cppr_cp_review_date"),
+}
+
+
+def _rows(tables: Mapping[str, pa.Table], name: str, key: str, keep: pa.Array) -> list[dict]:
+    """The rows of table `name` whose `key` is in `keep`, as dicts of the columns the census reads."""
+    if name not in tables:
+        return []
+    table = tables[name].select(list(READS[name]))
+    return table.filter(pc.is_in(table[key], value_set=keep)).to_pylist()
 
 
 def _grouped(rows: list[dict], key: str) -> dict[str, list[dict]]:
@@ -58,32 +121,51 @@ class CensusWriter:
 
     def __init__(self, tables: Mapping[str, pa.Table], year: Profile) -> None:
         self.year = year
-        start, end = (
-            reference_date(year.collection_year - 1) + dt.timedelta(days=1),
-            reference_date(year.collection_year),
+        start = reference_date(year.collection_year - 1) + dt.timedelta(days=1)
+        end = reference_date(year.collection_year)
+        episodes = tables.get("ssd_cin_episodes", TABLES["ssd_cin_episodes"].empty())
+        episodes = episodes.select(list(READS["ssd_cin_episodes"]))
+        open_in_year = pc.and_(
+            pc.less_equal(episodes["cine_referral_date"], end),
+            pc.or_kleene(
+                pc.is_null(episodes["cine_close_date"]), pc.greater_equal(episodes["cine_close_date"], start)
+            ),
         )
-        self.episodes = _grouped(
-            [
-                row
-                for row in _rows(tables, "ssd_cin_episodes")
-                if row["cine_referral_date"] is not None
-                and row["cine_referral_date"] <= end
-                and (row["cine_close_date"] is None or row["cine_close_date"] >= start)
-            ],
-            "cine_person_id",
+        episodes = episodes.filter(open_in_year)
+        self.episodes = _grouped(episodes.to_pylist(), "cine_person_id")
+        children = pc.unique(episodes["cine_person_id"])
+        referrals = episodes["cine_referral_id"]
+        self.people = {
+            r["pers_person_id"]: r for r in _rows(tables, "ssd_person", "pers_person_id", children)
+        }
+        self.disabilities = _grouped(
+            _rows(tables, "ssd_disability", "disa_person_id", children), "disa_person_id"
         )
-        self.people = {row["pers_person_id"]: row for row in _rows(tables, "ssd_person")}
-        self.disabilities = _grouped(_rows(tables, "ssd_disability"), "disa_person_id")
-        self.assessments = _grouped(_rows(tables, "ssd_cin_assessments"), "cina_referral_id")
-        self.factors = {r["cinf_assessment_id"]: r for r in _rows(tables, "ssd_assessment_factors")}
-        self.plans = _grouped(_rows(tables, "ssd_cin_plans"), "cinp_referral_id")
-        self.enquiries = _grouped(_rows(tables, "ssd_s47_enquiry"), "s47e_referral_id")
-        self.conferences = _grouped(_rows(tables, "ssd_initial_cp_conference"), "icpc_referral_id")
-        self.cp_plans = _grouped(_rows(tables, "ssd_cp_plans"), "cppl_referral_id")
-        self.reviews = _grouped(_rows(tables, "ssd_cp_reviews"), "cppr_cp_plan_id")
+        by_referral = {
+            name: _grouped(_rows(tables, name, key, referrals), key)
+            for name, key in (
+                ("ssd_cin_assessments", "cina_referral_id"),
+                ("ssd_cin_plans", "cinp_referral_id"),
+                ("ssd_s47_enquiry", "s47e_referral_id"),
+                ("ssd_initial_cp_conference", "icpc_referral_id"),
+                ("ssd_cp_plans", "cppl_referral_id"),
+            )
+        }
+        self.assessments = by_referral["ssd_cin_assessments"]
+        self.plans = by_referral["ssd_cin_plans"]
+        self.enquiries = by_referral["ssd_s47_enquiry"]
+        self.conferences = by_referral["ssd_initial_cp_conference"]
+        self.cp_plans = by_referral["ssd_cp_plans"]
+        assessments = pa.array(
+            [r["cina_assessment_id"] for rows in self.assessments.values() for r in rows], pa.string()
+        )
+        factors = _rows(tables, "ssd_assessment_factors", "cinf_assessment_id", assessments)
+        self.factors = {r["cinf_assessment_id"]: r for r in factors}
+        plans = pa.array([r["cppl_cp_plan_id"] for rows in self.cp_plans.values() for r in rows], pa.string())
+        self.reviews = _grouped(_rows(tables, "ssd_cp_reviews", "cppr_cp_plan_id", plans), "cppr_cp_plan_id")
         # NumberOfPreviousCPP: the child's plans that started before this one, in the whole snapshot.
         self.plan_starts = defaultdict(list)
-        for row in _rows(tables, "ssd_cp_plans"):
+        for row in _rows(tables, "ssd_cp_plans", "cppl_person_id", children):
             if row["cppl_cp_plan_start_date"] is not None:
                 self.plan_starts[row["cppl_person_id"]].append(row["cppl_cp_plan_start_date"])
 
