@@ -27,6 +27,7 @@ app = typer.Typer(
     help="Clearsight: children's services performance — the figures and the children behind them.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # an unexpected error must never print child data from locals
 )
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 

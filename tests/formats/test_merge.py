@@ -72,3 +72,85 @@ def test_a_single_source_passes_through_unchanged():
     merged = merge([only], "926", AS_AT)
     assert merged.tables["ssd_person"].equals(only.tables["ssd_person"])
     assert merged.provenance.num_rows == 1 and merged.issues == []
+
+
+def rows(name, records):
+    schema = TABLES[name].arrow_schema
+    return pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in records], schema=schema)
+
+
+def source(source_format, tables):
+    found = FormatResult(source_format)
+    found.files["f"] = SourceFile("f", 1, "0" * 64)
+    for name, records in tables.items():
+        table = rows(name, records)
+        found.add(name, table, origin_table("f", name, pa.array(range(table.num_rows))))
+    return found
+
+
+def test_one_record_from_two_statutory_sources_becomes_one_row_and_references_follow():
+    day = dt.date(2024, 6, 3)
+    annex_a = source(
+        "annex_a",
+        {
+            "ssd_cin_episodes": [
+                {"cine_referral_id": "aa-1", "cine_person_id": "C1", "cine_referral_date": day}
+            ],
+            "ssd_cin_assessments": [
+                {
+                    "cina_assessment_id": "aa-2",
+                    "cina_person_id": "C1",
+                    "cina_referral_id": "aa-1",
+                    "cina_assessment_start_date": day,
+                }
+            ],
+        },
+    )
+    cin = source(
+        "cin",
+        {
+            "ssd_cin_episodes": [
+                {
+                    "cine_referral_id": "cin-9",
+                    "cine_person_id": "C1",
+                    "cine_referral_date": day,
+                    "cine_cin_primary_need_code": "N1",
+                }
+            ],
+        },
+    )
+    merged = merge([annex_a, cin], "926", AS_AT)
+    (referral,) = merged.tables["ssd_cin_episodes"].to_pylist()
+    assert referral["cine_cin_primary_need_code"] == "N1"
+    (assessment,) = merged.tables["ssd_cin_assessments"].to_pylist()
+    assert assessment["cina_referral_id"] == referral["cine_referral_id"]
+
+
+def test_overlapping_periods_of_care_of_one_child_are_linked_to_the_best_source_s_id():
+    def episode(period, start, **more):
+        return {
+            "clae_cla_episode_id": f"{period}-{start}",
+            "clae_person_id": "C1",
+            "clae_cla_id": period,
+            "clae_cla_episode_start_date": start,
+            **more,
+        }
+
+    ssda903 = source("ssda903", {"ssd_cla_episodes": [episode("903-P", dt.date(2024, 4, 1))]})
+    annex_a = source(
+        "annex_a",
+        {
+            "ssd_cla_episodes": [episode("AA-P", dt.date(2024, 9, 1))],
+            "ssd_cla_reviews": [
+                {
+                    "clar_cla_review_id": "r",
+                    "clar_cla_id": "AA-P",
+                    "clar_cla_person_id": "C1",
+                    "clar_cla_review_date": dt.date(2024, 10, 1),
+                }
+            ],
+        },
+    )
+    merged = merge([annex_a, ssda903], "926", AS_AT)
+    assert set(merged.tables["ssd_cla_episodes"].column("clae_cla_id").to_pylist()) == {"903-P"}
+    assert merged.tables["ssd_cla_reviews"].column("clar_cla_id").to_pylist() == ["903-P"]

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from clearsight.formats.common.result import FormatResult
+from clearsight.formats.rekey import link_periods, rekey
 from clearsight.model import TABLES
 from clearsight.model.issues import WARNING, Issue
 from clearsight.model.provenance import PROVENANCE_SCHEMA
@@ -83,6 +84,11 @@ def merge(results: Sequence[FormatResult], la_code: str, as_at: dt.date) -> Merg
     """
     order = sorted(range(len(results)), key=lambda i: (PRECEDENCE[results[i].source_format], i))
     ranked = [results[i] for i in order]
+    if len(ranked) > 1:  # one id per record across sources (rekey.py); results are re-keyed in place
+        for result in ranked:
+            if result.source_format != "ssd":
+                rekey(result, la_code)
+        link_periods(ranked)
     sources = [r.source_format for r in ranked]
     out = Merged(issues=[issue for r in ranked for issue in r.issues])
     with duckdb.connect() as con:
