@@ -94,13 +94,20 @@ def canonical(name: str, columns: Mapping[str, pa.Array | pa.ChunkedArray], n: i
     return pa.Table.from_arrays(arrays, schema=table.arrow_schema)
 
 
-def raw_cells(data: pa.Table, mapping: Mapping[str, str]) -> pa.Table:
+def raw_cells(data: pa.Table, mapping: Mapping[str, str], stored: pa.Table) -> pa.Table:
     """The raw 903 cells of mapped columns under their canonical names, for provenance (§2.7).
 
     `mapping` is canonical column → 903 column. Provenance keeps those that differ from the stored
-    value: a code as written (`1` for `M`), a placeholder, a value that could not be read.
+    value: a code as written (`1` for `M`), a placeholder, a value that could not be read. A date that
+    was read is given as stored, since only its spelling differs.
     """
-    return pa.table({target: data[f"raw_{source}"] for target, source in mapping.items()})
+    columns = {}
+    for target, source in mapping.items():
+        raw, kept = data[f"raw_{source}"], stored[target]
+        if pa.types.is_date(kept.type):
+            raw = pc.if_else(pc.is_valid(kept), pc.cast(kept, pa.string()), raw)
+        columns[target] = raw
+    return pa.table(columns)
 
 
 def add(
@@ -112,6 +119,6 @@ def add(
 ) -> pa.Table:
     """Add canonical rows built from `data` (one row each) to the result, with origins and raw cells."""
     stored = canonical(name, columns)
-    raw = raw_cells(data, mapping) if mapping else None
+    raw = raw_cells(data, mapping, stored) if mapping else None
     result.add(name, stored, origins(data), raw)
     return stored

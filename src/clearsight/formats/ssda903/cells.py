@@ -207,9 +207,6 @@ def type_cells(found: Found, table: TableSpec, spec: Spec, issues: list[Issue]) 
             issues += report(
                 data, failed, problem=problem, severity=severity, table=table.name, column=name, values=raw
             )
-        if column.type == "date":
-            # Provenance keeps a date's raw text only where it could not be read (formats.md §2.7).
-            raw = pc.if_else(pc.is_valid(values), pc.cast(values, pa.string()), raw)
         if name != CHILD:
             data = data.append_column(name, values)
         data = data.append_column(f"raw_{name}", raw)

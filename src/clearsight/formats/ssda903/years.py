@@ -77,10 +77,8 @@ def _dates(found: Iterable[Found], columns: dict[str, tuple[str, ...]], today: d
     return pc.filter(dates, pc.less_equal(dates, pa.scalar(today, pa.date32())))
 
 
-def activity_dates(found: list[Found], today: dt.date) -> pa.Array:
-    """The dates that place a return in its year: Episodes' if it has any, else the other tables'."""
-    episodes = _dates(found, {"Episodes": EPISODE_DATES}, today)
-    return episodes if len(episodes) else _dates(found, ACTIVITY_DATES, today)
+def _latest(dates: pa.Array) -> dt.date | None:
+    return pc.max(dates).as_py() if len(dates) else None
 
 
 def detect_year(
@@ -91,8 +89,9 @@ def detect_year(
     Raises UnusableInput when it cannot be told, when the file names disagree, when the year named
     holds none of the files' dates, or when it is before the first year the spec covers.
     """
-    dates = activity_dates(found, today)
-    latest = pc.max(dates).as_py() if len(dates) else None
+    episodes = _dates(found, {"Episodes": EPISODE_DATES}, today)
+    dates = pa.concat_arrays([episodes, _dates(found, ACTIVITY_DATES, today)])
+    latest = _latest(episodes) or _latest(dates)
     named = {item.path.name: year for item in found if (year := year_in_name(item.path.name))}
     if collection_year is not None:
         year, how = collection_year, "as given"
@@ -108,12 +107,13 @@ def detect_year(
         raise UnusableInput(where, "cannot tell the collection year: no year in the file names and no dates")
     start, end = year_bounds(year)
     within = pc.and_(pc.greater_equal(dates, start), pc.less_equal(dates, end))
-    if latest is not None and not pc.any(within).as_py():
+    if len(dates) and not pc.any(within).as_py():
         where = ", ".join(sorted({str(item.path) for item in found}))
+        newest = _latest(dates)
         raise UnusableInput(
             where,
             f"the {year_label(year)} return was expected ({how}), but no date in these files falls in it: "
-            f"the latest is {latest:%d/%m/%Y}, in {year_label(collection_year_of(latest))}",
+            f"the latest is {newest:%d/%m/%Y}, in {year_label(collection_year_of(newest))}",
         )
     first, last = supported_years()
     if year < first:
