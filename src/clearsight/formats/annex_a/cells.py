@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -250,33 +251,54 @@ def _report_header(recognised: Recognised, sheet: Sheet, report: _Reporter) -> N
 
 
 def convert(sheet: Sheet, recognised: Recognised) -> tuple[Cells, list[Issue]]:
-    """The sheet's cells in stored form, and every issue found in its header and cells."""
+    """The sheet's cells in stored form, and every issue found in its header and cells.
+
+    Rows with no value in any of the list's columns are dropped without an issue (formatting below the
+    data); rows with values but no identifier are dropped with one.
+    """
     spec, match = recognised.spec, recognised.match
-    location = sheet.name if sheet.name is not None else spec.sheet_name
-    rows = pa.array(sheet.rows, pa.int64())
+    found = {
+        key: _array(sheet, position, dates=spec.columns[key].type == "date")
+        for key, position in match.columns.items()
+    }
+    filled = _any_value(found.values(), len(sheet.rows))
+    found = {key: values.filter(filled) for key, values in found.items()}
+    rows = pa.array(sheet.rows, pa.int64()).filter(filled)
     id_key = spec.current.columns[0].key  # the child (or adopter) identifier comes first
-    ids = _text(_array(sheet, match.columns.get(id_key)) or pa.nulls(len(rows), pa.string()))
+    ids = _text(found[id_key]) if id_key in found else pa.nulls(len(rows), pa.string())
+    location = sheet.name if sheet.name is not None else spec.sheet_name
     report = _Reporter(sheet, location, rows, ids)
     _report_header(recognised, sheet, report)
     cells = Cells(recognised, sheet.path.name, str(sheet.path), location, rows)
-    for key, position in match.columns.items():
+    for key, cells_found in found.items():
         column = spec.columns[key]
-        found = _array(sheet, position, dates=column.type == "date")
-        stored, raw = _convert(found, column, report, cells)
+        stored, raw = _convert(cells_found, column, report, cells)
         if column.required and key != id_key:
-            blank = pc.and_(pc.is_null(stored), pc.is_null(_text(found)))
-            report.cells(blank, column, BLANK_REQUIRED, found, WARNING)
+            blank = pc.and_(pc.is_null(stored), pc.is_null(cells_found))
+            report.cells(blank, column, BLANK_REQUIRED, cells_found, WARNING)
         cells.values[key] = stored
         if raw is not None:
             cells.raw[key] = raw
-    has_id = pc.is_valid(cells.get(id_key))
-    if id_key in match.columns:
+    has_id = pc.is_valid(ids)
+    if id_key in found:
         report.cells(pc.invert(has_id), spec.columns[id_key], NO_CHILD, ids)
     return cells.filter(has_id), report.issues
 
 
-def _array(sheet: Sheet, position: int | None, dates: bool = False) -> pa.Array | None:
-    if position is None:
-        return None
+def _any_value(columns, n: int) -> pa.Array:
+    """Rows with a value in at least one of the columns."""
+    filled = pa.array(np.zeros(n, bool))
+    for column in columns:
+        text = (
+            column if not pa.types.is_string(column.type) else pc.if_else(pc.equal(column, ""), None, column)
+        )
+        filled = pc.or_(filled, pc.is_valid(text))
+    return filled
+
+
+def _array(sheet: Sheet, position: int, dates: bool = False) -> pa.Array:
     cells = sheet.columns[position]
-    return cells_to_array(cells, dates=dates) if sheet.excel else pa.array(cells, pa.string())
+    if sheet.excel:
+        return cells_to_array(cells, dates=dates)
+    text = pa.array(cells, pa.string())
+    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(text), ""), pa.scalar(None, pa.string()), text)

@@ -2,9 +2,8 @@
 
 An xlsx workbook is opened through `formats/common/excel.py` (size, zip-bomb, encryption and old-format
 checks first). A csv file is UTF-8 (a byte-order mark is tolerated) or, failing that, Windows-1252, the
-two encodings Excel writes. The header is the first row with any value; wholly blank rows below it are
-dropped. Rows are numbered as Excel numbers them (row 1 at the top of the sheet); csv rows as records,
-the header being 1.
+two encodings Excel writes. The header is the first row with any value. Rows are numbered as Excel
+numbers them (row 1 at the top of the sheet); csv rows as records, the header being 1.
 
 Must not import Django, the warehouse or the indicators.
 """
@@ -40,7 +39,7 @@ class Sheet:
     path: Path
     name: str | None  # the sheet name; None for a csv file
     header: list[object]
-    columns: list[list[object]]
+    columns: list[list[object]]  # every row below the header, blank ones included
     rows: list[int]  # the row number of each data row
     excel: bool
 
@@ -51,19 +50,20 @@ class Sheet:
 
 
 def _split(path: Path, name: str | None, cells: list[list[object]], excel: bool) -> Sheet | None:
-    """The header (first row with a value) and the non-blank rows below it; None for an empty sheet."""
+    """The header (the first row with a value) and the rows below it; None for an empty sheet.
+
+    Wholly blank rows are kept here and dropped once the list's columns are known (`cells.py`).
+    """
     top = next((i for i, row in enumerate(cells) if row.count("") < len(row)), None)
     if top is None:
         return None
-    width = max(len(row) for row in cells[top:])
+    data = cells[top + 1 :]
+    width = max(len(cells[top]), *(len(row) for row in data)) if not excel and data else len(cells[top])
+    if not excel:  # csv rows may be ragged; worksheet rows never are
+        data = [row + [""] * (width - len(row)) if len(row) < width else row for row in data]
     header = list(cells[top]) + [""] * (width - len(cells[top]))
-    data, rows = [], []
-    for number, row in enumerate(cells[top + 1 :], start=top + 2):
-        if row.count("") < len(row):
-            data.append(list(row) + [""] * (width - len(row)) if len(row) < width else row)
-            rows.append(number)
     columns = [list(c) for c in zip(*data, strict=True)] if data else [[] for _ in header]
-    return Sheet(path, name, header, columns, rows, excel)
+    return Sheet(path, name, header, columns, list(range(top + 2, top + 2 + len(data))), excel)
 
 
 def _decode(path: Path, data: bytes) -> str:

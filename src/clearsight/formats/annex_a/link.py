@@ -12,7 +12,7 @@ Must not import Django, the warehouse or the indicators.
 
 from __future__ import annotations
 
-import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -37,42 +37,62 @@ def _set(rows: Rows, column: str, values: pa.Array) -> None:
     rows.stored = rows.stored.set_column(index, column, values.cast(rows.stored.schema.field(column).type))
 
 
-def _asof_referral(con: duckdb.DuckDBPyConnection, events: pa.Table, person: str, date: str) -> pa.Array:
-    """For each event row, the child's latest referral on or before the event's date (else NULL)."""
-    con.register("events", events.select([person, date]))
-    found = con.sql(
-        f"""
-        SELECT r.cine_referral_id
-        FROM (SELECT *, row_number() OVER () AS i FROM events) e
-        ASOF LEFT JOIN referrals r ON e.{person} = r.cine_person_id AND e.{date} >= r.cine_referral_date
-        ORDER BY e.i
-        """
-    ).to_arrow_table()
-    con.unregister("events")
-    return found["cine_referral_id"].combine_chunks()
+_NEVER = pa.scalar(0, pa.int32()).cast(pa.date32())
+
+
+def _days(dates: pa.Array) -> np.ndarray:
+    return pc.cast(dates, pa.int32()).to_numpy(zero_copy_only=False)
+
+
+def latest_before(
+    keys: pa.Array, dates: pa.Array, ids: pa.Array, at_keys: pa.Array, at_dates: pa.Array
+) -> pa.Array:
+    """For each (at_key, at_date), the id of the row with the same key and the latest date on or before it.
+
+    An as-of join done with one sort and a binary search; NULL where no such row exists.
+    """
+    known = pc.and_(pc.is_valid(keys), pc.is_valid(dates)).fill_null(False)
+    keys, dates, ids = keys.filter(known), dates.filter(known), ids.filter(known)
+    if len(ids) == 0:
+        return pa.nulls(len(at_keys), pa.string())
+    both = pa.concat_arrays([keys.cast(pa.string()), at_keys.cast(pa.string())]).dictionary_encode()
+    codes = both.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    code, at_code = codes[: len(keys)], codes[len(keys) :]
+    days = _days(dates).astype(np.int64) + (1 << 31)  # unsigned 32 bits, below the key's code
+    order = np.lexsort((days, code))
+    at_days = _days(pc.fill_null(at_dates, _NEVER)).astype(np.int64) + (1 << 31)
+    position = np.searchsorted((code[order] << 32) | days[order], (at_code << 32) | at_days, side="right") - 1
+    position = np.maximum(position, 0)
+    found = (code[order][position] == at_code) & (days[order][position] <= at_days)
+    found &= pc.is_valid(at_dates).to_numpy(zero_copy_only=False)
+    picked = pc.take(ids, pa.array(order[position]))
+    return pc.if_else(pa.array(found), picked, pa.scalar(None, pa.string()))
 
 
 def link_referrals(tables: dict[str, Rows]) -> None:
-    """Assessments, S47 enquiries and conferences to the child's latest referral before them."""
+    """Assessments, S47 enquiries and conferences to the child's latest referral on or before them."""
     if "ssd_cin_episodes" not in tables:
         return
-    con = duckdb.connect()
-    referrals = tables["ssd_cin_episodes"].stored.select(
-        ["cine_referral_id", "cine_person_id", "cine_referral_date"]
-    )
-    con.register("referrals", referrals.filter(pc.is_valid(referrals["cine_referral_date"])))
+    referrals = tables["ssd_cin_episodes"].stored
     for table, person, date, column in (
         ("ssd_cin_assessments", "cina_person_id", "cina_assessment_start_date", "cina_referral_id"),
         ("ssd_s47_enquiry", "s47e_person_id", "s47e_s47_start_date", "s47e_referral_id"),
     ):
         if table in tables:
-            _set(tables[table], column, _asof_referral(con, tables[table].stored, person, date))
+            events = tables[table].stored
+            found = latest_before(
+                referrals["cine_person_id"].combine_chunks(),
+                referrals["cine_referral_date"].combine_chunks(),
+                referrals["cine_referral_id"].combine_chunks(),
+                events[person].combine_chunks(),
+                events[date].combine_chunks(),
+            )
+            _set(tables[table], column, found)
     if "ssd_initial_cp_conference" in tables and "ssd_s47_enquiry" in tables:
         s47 = tables["ssd_s47_enquiry"].stored
         conferences = tables["ssd_initial_cp_conference"]
         position = pc.index_in(conferences.stored["icpc_s47_enquiry_id"], s47["s47e_s47_enquiry_id"])
         _set(conferences, "icpc_referral_id", pc.take(s47["s47e_referral_id"], position))
-    con.close()
 
 
 def link_conferences(tables: dict[str, Rows]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -36,28 +37,39 @@ def _invert(flags: pa.Array) -> pa.Array:
     )
 
 
-def _blank_to_null(ids: pa.Array, names: pa.Array) -> pa.Array:
-    return pc.if_else(pc.is_valid(names), ids, pa.scalar(None, pa.string()))
+def _distinct_ids(b: Builder, table: str, cells: Cells, *parts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Derived ids for rows named by `parts` (NULL where the last part is blank), hashing each name once.
+
+    Returns (the id of every row, a mask of the first row of each distinct name).
+    """
+    key = pc.binary_join_element_wise(*(pc.fill_null(p, "") for p in parts), "\x1f")
+    key = pc.if_else(pc.is_valid(parts[-1]), key, pa.scalar(None, pa.string()))
+    distinct = pc.unique(key).drop_null()
+    first = pc.index_in(distinct, key)
+    ids = b.ids(table, *(pc.take(p, first) for p in parts))
+    mask = np.zeros(len(cells), bool)
+    mask[first.to_numpy()] = True
+    return pc.take(ids, pc.index_in(key, distinct)), pa.array(mask)
 
 
 def team(b: Builder, cells: Cells, key: str = "team") -> pa.Array:
     """Derived team ids (NULL for a blank name); each team named becomes an ssd_department row."""
     names = cells.get(key)
-    ids = _blank_to_null(b.ids("ssd_department", names), names)
-    b.add("ssd_department", cells, {"dept_team_id": ids, "dept_team_name": names}, where=pc.is_valid(names))
+    ids, first = _distinct_ids(b, "ssd_department", cells, names)
+    b.add("ssd_department", cells, {"dept_team_id": ids, "dept_team_name": names}, where=first)
     return ids
 
 
 def worker(b: Builder, cells: Cells, key: str = "worker", team_key: str = "team") -> pa.Array:
     """Derived worker ids, per team and name (§3.0); each worker named becomes an ssd_professionals row."""
     names, teams = cells.get(key), cells.get(team_key)
-    ids = _blank_to_null(b.ids("ssd_professionals", teams, names), names)
+    ids, first = _distinct_ids(b, "ssd_professionals", cells, teams, names)
     b.add(
         "ssd_professionals",
         cells,
         {"prof_professional_id": ids, "prof_professional_name": names, "prof_professional_department": teams},
         raw={"prof_professional_name": cells.raw.get(key, names)},
-        where=pc.is_valid(names),
+        where=first,
     )
     return ids
 

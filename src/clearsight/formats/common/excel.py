@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from clearsight.formats.common.limits import check_file_size
@@ -178,7 +179,8 @@ def cells_to_array(values: Sequence[object], *, dates: bool = False) -> pa.Array
     if str in kinds and not any(isinstance(v, str) and v for v in values):
         kinds.discard(str)  # only blank cells are text
     if kinds <= {str}:
-        return pa.array([v or None for v in values], pa.string())
+        text = pa.array(values, pa.string())
+        return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     if len(kinds) == 1:
         kind = kinds.pop()
         filled = [None if v == "" else v for v in values]
