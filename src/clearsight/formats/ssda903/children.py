@@ -70,7 +70,6 @@ def add_persons(header: pa.Table, result: FormatResult) -> None:
             "pers_sex": "SEX",
             "pers_ethnicity": "ETHNIC",
             "pers_dob": "DOB",
-            "pers_upn_unknown": "UPN",
             "pers_is_mother": "MOTHER",
             "pers_upn": "UPN",
         },

@@ -125,8 +125,8 @@ def _column(name: str, data: object, where: str) -> ColumnSpec:
         known = code_set(set_name)
         for code, stored in codes.items():
             # An accommodation code is a letter of the set plus a suitability digit (formats.md §4.6).
-            check = stored[0] if kind == "accommodation" and stored and stored != "0" else stored
-            if check not in (None, "0") and check not in known:
+            check = stored[0] if kind == "accommodation" and stored else stored
+            if check is not None and check not in known:
                 raise SpecError(where, name, f"code {code!r} stores as {stored!r}, which {set_name} lacks")
     return ColumnSpec(
         name=name,
