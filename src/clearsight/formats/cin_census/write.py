@@ -349,7 +349,9 @@ class CensusWriter:
 def write(tables: Mapping[str, pa.Table], as_at: dt.date, out: Path, la_code: str) -> Path:
     """Write the census for the year containing `as_at` to `out`, atomically; returns `out`.
 
-    Raises ValueError when `la_code` is not a three-digit LA code (the census's Header/Source/LEA).
+    Raises ValueError when `la_code` is not a three-digit LA code (the census's Header/Source/LEA),
+    or when no CIN episode is open in the census year (the schema needs at least one child). The
+    file is readable by its owner only, as mkstemp makes it.
     """
     if not re.fullmatch(r"\d{3}", la_code):
         raise ValueError(f"a CIN census needs the council's three-digit LA code, not {la_code!r}")
