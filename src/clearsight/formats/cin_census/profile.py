@@ -21,8 +21,9 @@ from functools import cache
 from importlib.resources import files
 
 import xmlschema
+from lxml import etree
 
-from clearsight.formats.common.xml import load_schema
+from clearsight.formats.common.xml import load_schema, load_validator
 
 SPEC = files(__package__) / "spec"
 _XSD_NAME = re.compile(r"^CIN_schema_(\d{4})\.xsd$")
@@ -70,6 +71,7 @@ class Profile:
     collection_year: int
     schema_year: int
     schema: xmlschema.XMLSchema
+    validator: etree.XMLSchema
     sequences: Mapping[str, tuple[str, ...]]
     required: Mapping[str, frozenset[str]]
     simple_types: Mapping[str, xmlschema.validators.XsdSimpleType]
@@ -125,9 +127,16 @@ def nearest_schema_year(collection_year: int) -> int:
 def profile(collection_year: int) -> Profile:
     """The profile for a census year (the nearest year's schema when it has none of its own)."""
     schema_year = nearest_schema_year(collection_year)
-    schema = load_schema(SPEC / SCHEMA_FILES[schema_year])
+    xsd = SPEC / SCHEMA_FILES[schema_year]
+    schema = load_schema(xsd)
     found: dict = {"sequences": {}, "required": {}, "simple": {}}
     _walk(schema.elements[ROOT], found)
     return Profile(
-        collection_year, schema_year, schema, found["sequences"], found["required"], found["simple"]
+        collection_year,
+        schema_year,
+        schema,
+        load_validator(xsd),
+        found["sequences"],
+        found["required"],
+        found["simple"],
     )

@@ -145,7 +145,7 @@ def _schema_issues(
                 sheet=COLLECTION,
             )
         )
-    issues += xml.validate(tree, chosen.schema, file=str(path), against=chosen.schema_label)
+    issues += xml.validate(tree, chosen.validator, file=str(path), against=chosen.schema_label)
     return chosen, issues
 
 
