@@ -170,8 +170,7 @@ def spec_for(collection_year: int) -> Spec:
 @cache
 def every_table() -> Mapping[str, TableSpec]:
     """The newest definition of every table any year has had: what a file may be recognised as."""
-    first, last = supported_years()
     found: dict[str, TableSpec] = {}
-    for year in range(first, last + 1):
+    for year in spec_files(SPEC_FOLDER, STEM).years:
         found.update(spec_for(year).tables)
     return MappingProxyType(found)
