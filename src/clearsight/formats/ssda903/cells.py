@@ -14,8 +14,6 @@ Must not import Django, the warehouse or the indicators.
 
 from __future__ import annotations
 
-import functools
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -71,10 +69,15 @@ def _text(raw: pa.Array) -> pa.Array:
     return cast_column(raw, NVARCHAR)[0]
 
 
-def _dates(raw: pa.Array) -> tuple[pa.Array, Failures]:
+def strict_dates(raw: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """(dates, trimmed text, shaped) for cells that must be dd/mm/yyyy; others are NULL dates."""
     text = _text(raw)
     shaped = pc.match_substring_regex(text, _UK_DATE)
-    parsed = cast_column(pc.if_else(shaped, text, None), DATETIME)[0]
+    return cast_column(pc.if_else(shaped, text, None), DATETIME)[0], text, shaped
+
+
+def _dates(raw: pa.Array) -> tuple[pa.Array, Failures]:
+    parsed, text, shaped = strict_dates(raw)
     wrong_shape = pc.and_(pc.is_valid(text), pc.invert(shaped.fill_null(False)))
     impossible = pc.and_(shaped.fill_null(False), pc.is_null(parsed))
     return parsed, [
@@ -228,4 +231,4 @@ _ARROW = {
 
 def combine(parts: list[pa.Table]) -> pa.Table:
     """One typed table from several files' typed tables of the same 903 table."""
-    return functools.reduce(lambda a, b: pa.concat_tables([a, b], promote_options="default"), parts)
+    return pa.concat_tables(parts, promote_options="default")

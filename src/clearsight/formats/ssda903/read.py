@@ -45,7 +45,7 @@ from clearsight.formats.ssda903.events import (
     dolo_legal_statuses,
 )
 from clearsight.formats.ssda903.inputs import Found
-from clearsight.formats.ssda903.spec import Spec, every_table, spec_for, year_bounds
+from clearsight.formats.ssda903.spec import Spec, TableSpec, every_table, spec_for, year_bounds
 from clearsight.formats.ssda903.years import detect_year
 from clearsight.model import TABLES
 from clearsight.model.issues import INFO, WARNING, Issue, UnusableInput
@@ -100,9 +100,14 @@ def _open(paths: list[Path], limit_mb: float, issues: list[Issue]) -> list[Found
     return found
 
 
+def _table_spec(name: str, spec: Spec) -> TableSpec:
+    """The year's definition of a table, or its newest one when the year does not collect it."""
+    return spec.tables.get(name) or every_table()[name]
+
+
 def _empty(name: str, spec: Spec) -> pa.Table:
     """A typed table with no rows, for a table none of the files holds."""
-    table = spec.tables.get(name) or every_table()[name]
+    table = _table_spec(name, spec)
     cells = pa.table({c: pa.array([], pa.string()) for c in table.columns})
     return type_cells(Found(name, Path(name), cells, pa.array([], pa.int64()), name), table, spec, [])
 
@@ -114,9 +119,8 @@ def _filled(cells: pa.ChunkedArray) -> pa.ChunkedArray:
 def _typed(found: list[Found], spec: Spec, result: FormatResult) -> dict[str, pa.Table]:
     parts: dict[str, list[pa.Table]] = {}
     for item in found:
-        table = spec.tables.get(item.table)
-        if table is None:
-            table = every_table()[item.table]
+        table = _table_spec(item.table, spec)
+        if item.table not in spec.tables:
             problem = f"the {spec.label} return has no {item.table} table; read with its newest columns"
             result.issues.append(Issue(problem, WARNING, table=item.table, file=str(item.path)))
         parts.setdefault(item.table, []).append(type_cells(item, table, spec, result.issues))
@@ -130,8 +134,7 @@ def _typed(found: list[Found], spec: Spec, result: FormatResult) -> dict[str, pa
                 )
     typed = {}
     for name, tables in parts.items():
-        key = (spec.tables.get(name) or every_table()[name]).key
-        typed[name] = drop_repeats(combine(tables), key, name, result.issues)
+        typed[name] = drop_repeats(combine(tables), _table_spec(name, spec).key, name, result.issues)
     return typed
 
 

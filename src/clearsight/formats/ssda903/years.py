@@ -27,11 +27,10 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from clearsight.formats.common.values import cast_column
+from clearsight.formats.ssda903.cells import strict_dates
 from clearsight.formats.ssda903.inputs import Found
 from clearsight.formats.ssda903.spec import collection_year_of, supported_years, year_bounds, year_label
 from clearsight.model.issues import INFO, WARNING, Issue, UnusableInput
-from clearsight.model.schema import DATETIME
 
 EPISODE_DATES = ("DECOM", "DEC")
 ACTIVITY_DATES = {
@@ -43,7 +42,6 @@ ACTIVITY_DATES = {
     "DoLo": ("DOLO_START", "DOLO_END"),
 }
 _TOKEN = re.compile(r"(?<!\d)(\d{4})(?:[-_](\d{2}))?(\d{2})?(?!\d)")
-_STRICT_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
 
 
 def year_in_name(name: str) -> int | None:
@@ -68,9 +66,7 @@ def _dates(found: Iterable[Found], columns: dict[str, tuple[str, ...]], today: d
     for item in found:
         for column in columns.get(item.table, ()):
             if column in item.cells.column_names:
-                text = pc.utf8_trim_whitespace(item.cells[column].combine_chunks())
-                strict = pc.if_else(pc.match_substring_regex(text, _STRICT_DATE), text, None)
-                parts.append(cast_column(strict, DATETIME)[0].drop_null())
+                parts.append(strict_dates(item.cells[column].combine_chunks())[0].drop_null())
     if not parts:
         return pa.array([], pa.date32())
     dates = pa.concat_arrays(parts)
