@@ -110,12 +110,20 @@ def test_external_entity_after_a_long_prolog_is_still_refused(write_census):
 def test_a_year_with_no_schema_is_read_against_the_nearest(write_census):
     result = read_one(write_census(census(year="2019", reference="2019-03-31")))
     assert result.collection_year == 2019
-    notes = [i.problem for i in result.issues if i.severity == WARNING]
+    notes = [(i.problem, i.sheet, i.row) for i in result.issues if i.severity == WARNING]
     assert notes == [
-        "clearsight has no CIN schema for the 2018/19 census (it has 2023/24 to 2025/26); "
-        "checked against the CIN 2023/24 schema, the nearest",
-        "not valid against the CIN 2023/24 schema: Unexpected child with tag 'Sex' at position 3. "
-        "Tag 'GenderCurrent' expected.",
+        (
+            "clearsight has no CIN schema for the 2018/19 census (it has 2023/24 to 2025/26); "
+            "checked against the CIN 2023/24 schema, the nearest",
+            "Message/Header/CollectionDetails",
+            None,
+        ),
+        (
+            "not valid against the CIN 2023/24 schema: Element 'Sex': This element is not expected. "
+            "Expected is one of ( ExpectedPersonBirthDate, GenderCurrent ).",
+            "/Message/Children/Child/ChildIdentifiers/Sex",
+            12,
+        ),
     ]
     assert result.tables["ssd_person"].column("pers_sex").to_pylist() == ["F"]
 
@@ -123,9 +131,13 @@ def test_a_year_with_no_schema_is_read_against_the_nearest(write_census):
 def test_elements_of_another_year_are_reported_against_the_files_own_schema(write_census):
     older = CHILD.replace("<Sex>F</Sex>", "<GenderCurrent>2</GenderCurrent>")
     result = read_one(write_census(census(older)))
-    assert [i.problem for i in result.issues] == [
-        "not valid against the CIN 2025/26 schema: Unexpected child with tag 'GenderCurrent' at position 3. "
-        "Tag 'Sex' expected."
+    assert [(i.problem, i.sheet, i.row) for i in result.issues] == [
+        (
+            "not valid against the CIN 2025/26 schema: Element 'GenderCurrent': This element is not "
+            "expected. Expected is one of ( ExpectedPersonBirthDate, Sex ).",
+            "/Message/Children/Child/ChildIdentifiers/GenderCurrent",
+            12,
+        )
     ]
     person = result.tables["ssd_person"].to_pylist()[0]
     assert (person["pers_gender"], person["pers_sex"]) == ("F", None)
@@ -202,11 +214,13 @@ def test_a_missing_required_element_is_reported_and_the_row_kept(write_census):
     child = CHILD.replace("<CINreferralDate>2025-06-01</CINreferralDate>", "")
     result = read_one(write_census(census(child)))
     assert result.tables["ssd_cin_episodes"].column("cine_referral_date").to_pylist() == [None]
-    assert [(i.problem, i.sheet) for i in result.issues] == [
+    # libxml2 names the element found where the missing one should be, and the one it expected.
+    assert [(i.problem, i.sheet, i.row) for i in result.issues] == [
         (
             "not valid against the CIN 2025/26 schema: "
-            "Unexpected child with tag 'ReferralSource' at position 1. Tag 'CINreferralDate' expected.",
-            "/Message/Children/Child/CINdetails",
+            "Element 'ReferralSource': This element is not expected. Expected is ( CINreferralDate ).",
+            "/Message/Children/Child/CINdetails/ReferralSource",
+            17,
         )
     ]
 

@@ -140,12 +140,34 @@ def test_reference_sample_loads_with_its_rows_and_issues(reference, name):
 def test_schema_issues_name_the_xml_path_line_and_value(reference):
     path = reference / "cin_census" / "validator_fake_data" / "CIN_Census_2024.xml"
     result = read([path], la_code=None, limit_mb=10)
-    factor = next(i for i in result.issues if i.problem.startswith("not valid") and i.value == "RB")
+    schema = [i for i in result.issues if i.problem.startswith("not valid")]
+    factor = next(i for i in schema if "'RB'" in i.problem)
+    assert factor.problem == (
+        "not valid against the CIN 2023/24 schema: Element 'AssessmentFactors': [facet 'enumeration'] "
+        "The value 'RB' is not an element of the set {"
+        "'1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', "
+        "'6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', "
+        "'15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A'}."
+    )
     assert factor.sheet == (
         "/Message/Children/Child[1]/CINdetails/Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors[2]"
     )
     assert factor.row == 46
     assert factor.file == str(path)
+    # Every schema issue names its element's path and line; libxml2 gives the value only in its message.
+    assert [(i.sheet, i.row) for i in schema] == [
+        ("/Message/Children/Child[1]/ChildIdentifiers", 19),
+        ("/Message/Children/Child[1]/ChildIdentifiers/Sex", 25),
+        (
+            "/Message/Children/Child[1]/CINdetails/Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors[2]",
+            46,
+        ),
+        ("/Message/Children/Child[1]/CINdetails/Section47/ICPCnotRequired", 58),
+        ("/Message/Children/Child[2]/ChildIdentifiers/Sex", 78),
+        ("/Message/Children/Child[2]/CINdetails/Assessments/FactorsIdentifiedAtAssessment", 95),
+        ("/Message/Children/Child[2]/CINdetails/ReferralNFA", 97),
+    ]
+    assert {i.value for i in schema} == {None}
     sex = next(i for i in result.issues if i.column == "pers_sex")
     assert (sex.key, sex.sheet, sex.problem) == (
         "DfEX0000001",
