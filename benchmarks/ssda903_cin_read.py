@@ -1,4 +1,4 @@
-"""Benchmark: read a county's statutory returns (the SSDA903 csv files; CIN has its own, cin_read.py).
+"""Benchmark: read a county's statutory returns: the SSDA903 csv files and the CIN census XML.
 
 A fresh process synthesises the county (`synth.generate("county")`) and writes each format's files for
 the collection year containing the as-at date; a second fresh process per format reads them, so that
@@ -26,6 +26,11 @@ FORMATS = {
         "from clearsight.formats.ssda903.write import write\nwrite(council.tables, council.as_at, out)",
         "clearsight.formats.ssda903.read",
     ),
+    "CIN census XML": (
+        "from clearsight.formats.cin_census.write import write\n"
+        "write(council.tables, council.as_at, out / 'cin_census.xml', council.la_code)",
+        "clearsight.formats.cin_census.read",
+    ),
 }
 
 WRITE = """
@@ -39,7 +44,7 @@ t0 = time.perf_counter()
 files = sorted(out.iterdir())
 print(json.dumps({{"write_seconds": time.perf_counter() - t0, "la_code": council.la_code,
                   "mb": sum(f.stat().st_size for f in files) / 1024 / 1024,
-                  "input_rows": sum(max(len(f.read_text().splitlines()) - 1, 0) for f in files)}}))
+                  "input_lines": sum(max(len(f.read_text().splitlines()) - 1, 0) for f in files)}}))
 """
 
 READ = """
@@ -90,12 +95,12 @@ def main() -> None:
         rows = sum(found["rows"].values())
         print(
             f"county {title} ({found['collection_year']}): {written['mb']:.1f} MB, "
-            f"{written['input_rows']:,} rows in the files, written in {written['write_seconds']:.1f} s"
+            f"{written['input_rows']:,} lines in the files, written in {written['write_seconds']:.1f} s"
         )
-        inputs = written["input_rows"]
+        inputs = written["input_lines"]
         print(
-            f"read, fresh process: {first:.2f} s ({inputs / first:,.0f} input rows/s); "
-            f"best of {len(found['seconds'])}: {best:.2f} s ({inputs / best:,.0f} input rows/s, "
+            f"read, fresh process: {first:.2f} s ({inputs / first:,.0f} input lines/s); "
+            f"best of {len(found['seconds'])}: {best:.2f} s ({inputs / best:,.0f} input lines/s, "
             f"{rows / best:,.0f} canonical rows/s); peak {found['peak_mb']:,.0f} MB; "
             f"{found['issues']} issues; importing the reader took {found['import_seconds']:.2f} s"
         )
