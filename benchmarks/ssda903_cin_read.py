@@ -95,7 +95,7 @@ def main() -> None:
         rows = sum(found["rows"].values())
         print(
             f"county {title} ({found['collection_year']}): {written['mb']:.1f} MB, "
-            f"{written['input_rows']:,} lines in the files, written in {written['write_seconds']:.1f} s"
+            f"{written['input_lines']:,} lines in the files, written in {written['write_seconds']:.1f} s"
         )
         inputs = written["input_lines"]
         print(
