@@ -29,7 +29,7 @@ LAUGHS = """<?xml version="1.0"?>
 ]>
 """
 PASSWD = '<?xml version="1.0"?>\n<!DOCTYPE Message [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>\n'
-DOCTYPE_REFUSED = "contains a DOCTYPE, which is not allowed in a census file"
+DOCTYPE_REFUSED = "contains a DOCTYPE, which is not allowed in a statutory return"
 
 
 def read_one(path, la_code=None, limit_mb=10):

@@ -29,7 +29,7 @@ from lxml import etree
 from clearsight.formats.common.limits import check_file_size
 from clearsight.model.issues import WARNING, Issue, UnusableInput
 
-DOCTYPE_REFUSED = "contains a DOCTYPE, which is not allowed in a census file"
+DOCTYPE_REFUSED = "contains a DOCTYPE, which is not allowed in a statutory return"
 
 # The prolog (XML declaration, comments, processing instructions, white space) ends at the root
 # element; a DOCTYPE can only sit there. One character per alternative keeps the scan linear.
