@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -152,10 +153,20 @@ def _concat(parts: list[_Part], person_column: str) -> tuple[Rows, str]:
 
 def first_per_key(data: pa.Table, key: str) -> pa.Table:
     """One row per key value, in order of first appearance: each column's first non-null value."""
-    others = [c for c in data.column_names if c != key]
-    grouped = data.group_by(key, use_threads=False).aggregate([(c, "first") for c in others])
-    names = {f"{c}_first": c for c in others}
-    return grouped.rename_columns([names.get(c, c) for c in grouped.column_names]).select(data.column_names)
+    keys = data[key].combine_chunks()
+    distinct = pc.unique(keys)
+    codes = pc.index_in(keys, distinct, skip_nulls=False).to_numpy(zero_copy_only=False)
+    rows = np.arange(len(keys))
+    out = {key: distinct}
+    for name in data.column_names:
+        if name == key:
+            continue
+        values = data[name].combine_chunks()
+        given = values.is_valid().to_numpy(zero_copy_only=False)
+        first = np.full(len(distinct), -1, np.int64)
+        first[codes[given][::-1]] = rows[given][::-1]  # written last to first, so the first row wins
+        out[name] = values.take(pa.array(first, mask=first < 0))
+    return pa.table(out).select(data.column_names)
 
 
 def _merge(rows: Rows, key: str) -> Rows:
@@ -197,21 +208,15 @@ def _duplicates(table: str, rows: Rows, paths: dict[str, str]) -> list[Issue]:
     """Issues for the second and later rows of one natural key within one sheet."""
     if pc.count_distinct(rows.stored[TABLES[table].primary_key]).as_py() == rows.stored.num_rows:
         return []
-    probe = pa.table(
-        {
-            "k": rows.stored[TABLES[table].primary_key],
-            "f": rows.origin["source_file"],
-            "l": rows.origin["source_location"],
-            "i": pa.array(range(rows.stored.num_rows), pa.int64()),
-        }
+    origin = rows.origin
+    key = pc.binary_join_element_wise(
+        rows.stored[TABLES[table].primary_key], origin["source_file"], origin["source_location"], "\x1f"
     )
-    groups = probe.group_by(["k", "f", "l"], use_threads=False).aggregate([("i", "list")])
+    distinct = pc.unique(key)
+    first = pc.take(pc.index_in(distinct, key), pc.index_in(key, distinct))
+    later = pc.not_equal(first, pa.array(np.arange(len(key)))).to_numpy(zero_copy_only=False)
     what = table.removeprefix("ssd_").replace("_", " ")
-    return [
-        _issue(DUPLICATE.format(what=what), table, rows, i, paths)
-        for found in groups["i_list"].to_pylist()
-        for i in found[1:]
-    ]
+    return [_issue(DUPLICATE.format(what=what), table, rows, int(i), paths) for i in np.flatnonzero(later)]
 
 
 def combine(builder: Builder) -> tuple[dict[str, Rows], list[Issue]]:

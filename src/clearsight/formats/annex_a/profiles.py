@@ -88,8 +88,12 @@ class ValueSpec:
     unknown: str | None = None
 
 
+# libyaml's loader when PyYAML was built with it: the spec is read in every process that reads Annex A.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load(name: str) -> dict:
-    return yaml.safe_load((_SPEC / name).read_text(encoding="utf-8"))
+    return yaml.load((_SPEC / name).read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 def _column(key: str, data: dict) -> ColumnSpec:

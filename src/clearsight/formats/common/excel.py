@@ -175,9 +175,10 @@ def cells_to_array(values: Sequence[object], *, dates: bool = False) -> pa.Array
     dates as ISO text, serials in a date column converted first. A serial outside Excel's range stays a
     number, so that the caller's date parsing reports it.
     """
-    kinds = set(map(type, values))
-    if str in kinds and not any(isinstance(v, str) and v for v in values):
-        kinds.discard(str)  # only blank cells are text
+    types = list(map(type, values))
+    kinds = set(types)
+    if str in kinds and types.count(str) == values.count(""):
+        kinds.discard(str)  # the only text is blank cells
     if kinds <= {str}:
         text = pa.array(values, pa.string())
         return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
