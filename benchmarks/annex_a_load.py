@@ -103,8 +103,14 @@ def liiatools_python(base: Path) -> Path:
     """liiatools 0.2.0 in its own venv (made once, then reused)."""
     python = LIIATOOLS_VENV / "bin" / "python"
     if not python.exists():
-        subprocess.run([str(base), "-m", "venv", str(LIIATOOLS_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", LIIATOOLS, "numpy<2"], check=True)
+        print(f"liiatools: installing {LIIATOOLS} into {LIIATOOLS_VENV} with {base}")
+        for step in (
+            [str(base), "-m", "venv", str(LIIATOOLS_VENV)],
+            [str(python), "-m", "pip", "install", "-q", LIIATOOLS, "numpy<2"],
+        ):
+            done = subprocess.run(step, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                sys.exit(f"liiatools could not be installed:\n{done.stderr[-2000:]}")
     return python
 
 

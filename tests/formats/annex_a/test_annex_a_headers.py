@@ -13,7 +13,6 @@ from clearsight.formats.annex_a.read import read
 from clearsight.formats.common.headers import (
     ExpectedColumn,
     HeaderProfile,
-    best_match,
     match_headers,
     normalise_header,
 )
@@ -46,7 +45,6 @@ def test_normalise(found, normal):
 def test_names_aliases_camel_case_and_patterns():
     match = match_headers(["childuniqueid", "Age", "ReferralDate", "referral nfa"], PROFILE)
     assert match.columns == {"child": 0, "referral": 2, "nfa": 3, "age": 1}
-    assert match.by_pattern == ("age",)
     assert match.fits and not match.extra and not match.repeated
 
 
@@ -63,12 +61,6 @@ def test_a_pattern_never_takes_a_header_a_name_claimed():
         "p", (ExpectedColumn("a", "Stage", patterns=("age",)), ExpectedColumn("b", "Age", patterns=("age",)))
     )
     assert match_headers(["Stage", "Age"], profile).columns == {"a": 0, "b": 1}
-
-
-def test_best_match_prefers_the_complete_profile():
-    short = HeaderProfile("short", PROFILE.columns[:1])
-    assert best_match(["Child Unique ID", "Date of referral"], [short, PROFILE]).profile is PROFILE
-    assert best_match(["Child Unique ID"], [short, PROFILE]).profile is short
 
 
 def test_profiles_with_the_same_name_twice_are_refused():

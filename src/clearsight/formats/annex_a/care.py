@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from clearsight.formats.annex_a.assemble import Builder
 from clearsight.formats.annex_a.cells import DIGIT, Cells
-from clearsight.formats.annex_a.lists import DATE, _allocation, _const, _names_raw, _person, team, worker
+from clearsight.formats.annex_a.lists import DATE, allocation, constant, person_facts, raw_names, team, worker
 from clearsight.formats.common.codes import ACCOMMODATION_DISAGREES, SUITABILITY, reconcile_suitability
 from clearsight.formats.common.issues import cell_issues
 from clearsight.model.issues import WARNING
@@ -39,7 +39,7 @@ def period_ids(b: Builder, cells: Cells, key: str) -> pa.Array:
 
 def children_in_care(b: Builder, cells: Cells) -> None:
     """List 8 → the current episode, placement and legal status, and the latest events (§3.8)."""
-    _person(b, cells, disability="disability", uasc="uasc_12m")
+    person_facts(b, cells, disability="disability", uasc="uasc_12m")
     child, entered, period = (
         cells.get("child_id"),
         cells.get("care_start", DATE),
@@ -68,7 +68,7 @@ def children_in_care(b: Builder, cells: Cells) -> None:
             "clae_entered_care_date": entered,
             "clae_cla_last_iro_contact_date": cells.get("iro_contact", DATE),
         },
-        raw=_names_raw(
+        raw=raw_names(
             cells, clae_cla_primary_need_code="need", clae_cla_episode_ceased_reason="care_end_reason"
         ),
     )
@@ -86,7 +86,7 @@ def children_in_care(b: Builder, cells: Cells) -> None:
             "clap_cla_placement_end_date": ceased,
             "clap_person_id": child,
         },
-        raw=_names_raw(
+        raw=raw_names(
             cells, clap_cla_placement_type="placement_type", clap_cla_placement_provider="placement_provider"
         ),
     )
@@ -101,11 +101,11 @@ def children_in_care(b: Builder, cells: Cells) -> None:
             "lega_legal_status_start_date": legal_start,
             "lega_legal_status_end_date": ceased,
         },
-        raw=_names_raw(cells, lega_legal_status="legal_status"),
+        raw=raw_names(cells, lega_legal_status="legal_status"),
         where=pc.or_(pc.is_valid(status), pc.is_valid(legal_start)),
     )
     _latest_events(b, cells, child, period)
-    _allocation(b, cells)
+    allocation(b, cells)
 
 
 def _latest_events(b: Builder, cells: Cells, child: pa.Array, period: pa.Array) -> None:
@@ -135,7 +135,7 @@ def _latest_events(b: Builder, cells: Cells, child: pa.Array, period: pa.Array) 
         where=pc.is_valid(visit),
     )
     for key, kind in (("health_check", "HEALTH"), ("dental_check", "DENTAL")):
-        date, kind_ = cells.get(key, DATE), _const(cells, kind)
+        date, kind_ = cells.get(key, DATE), constant(cells, kind)
         b.add(
             "ssd_cla_health",
             cells,
@@ -144,7 +144,7 @@ def _latest_events(b: Builder, cells: Cells, child: pa.Array, period: pa.Array) 
                 "clah_person_id": child,
                 "clah_health_check_type": kind_,
                 "clah_health_check_date": date,
-                "clah_health_check_status": _const(cells, "Completed"),
+                "clah_health_check_status": constant(cells, "Completed"),
             },
             where=pc.is_valid(date),
         )
@@ -152,7 +152,7 @@ def _latest_events(b: Builder, cells: Cells, child: pa.Array, period: pa.Array) 
 
 def care_leavers(b: Builder, cells: Cells) -> None:
     """List 9 → one ssd_care_leavers row per child per extract (§3.9)."""
-    _person(b, cells, disability="disability", uasc="uasc_ever")
+    person_facts(b, cells, disability="disability", uasc="uasc_ever")
     child = cells.get("child_id")
     suitability = pa.table({SUITABILITY: cells.get("suitability")})
     digits = cells.get(DIGIT.format(key="accommodation"))
@@ -173,7 +173,7 @@ def care_leavers(b: Builder, cells: Cells) -> None:
         "ssd_care_leavers",
         cells,
         {
-            "clea_table_id": b.ids("ssd_care_leavers", child, _const(cells, b.as_at, DATE)),
+            "clea_table_id": b.ids("ssd_care_leavers", child, constant(cells, b.as_at, DATE)),
             "clea_person_id": child,
             "clea_care_leaver_eligibility": cells.get("eligibility"),
             "clea_care_leaver_in_touch": cells.get("in_touch"),
@@ -187,7 +187,7 @@ def care_leavers(b: Builder, cells: Cells) -> None:
             "clea_care_leaver_allocated_team": team(b, cells),
             "clea_care_leaver_worker_id": worker(b, cells),
         },
-        raw=_names_raw(
+        raw=raw_names(
             cells,
             clea_care_leaver_eligibility="eligibility",
             clea_care_leaver_in_touch="in_touch",
@@ -203,7 +203,7 @@ def care_leavers(b: Builder, cells: Cells) -> None:
 
 def adoption(b: Builder, cells: Cells) -> None:
     """List 10 → ssd_permanence, and the period of care it names, kept apart under PERIODS (§3.10)."""
-    _person(b, cells, disability="disability")
+    person_facts(b, cells, disability="disability")
     child, decision = cells.get("child_id"), cells.get("adm_decision", DATE)
     entered, period, order = (
         cells.get("entered_care", DATE),
@@ -230,7 +230,7 @@ def adoption(b: Builder, cells: Cells) -> None:
                 pc.is_valid(order), "Adoption", pa.scalar(None, pa.string())
             ),
         },
-        raw=_names_raw(cells, perm_decision_reversed_reason="reversed_reason"),
+        raw=raw_names(cells, perm_decision_reversed_reason="reversed_reason"),
     )
     b.add(
         "ssd_cla_episodes",
@@ -239,7 +239,7 @@ def adoption(b: Builder, cells: Cells) -> None:
             "clae_cla_episode_id": b.ids("ssd_cla_episodes", child, entered),
             "clae_person_id": child,
             "clae_cla_episode_start_date": entered,
-            "clae_cla_episode_start_reason": _const(cells, "S"),
+            "clae_cla_episode_start_reason": constant(cells, "S"),
             "clae_cla_id": period,
             "clae_entered_care_date": entered,
         },

@@ -58,7 +58,7 @@ AMBIGUOUS = "names no single {set} code; stored as empty, value kept"
 NOT_IN_ANNEX_A = "a {set} code that Annex A does not allow; stored as empty"
 NOT_A_CHOICE = "not a value the template allows"
 NOT_A_POSTCODE = "not a UK postcode; kept as found"
-BLANK_REQUIRED = "blank, though the template requires a value"
+BLANK_REQUIRED = "blank, though the template requires a value"  # reported for loaded columns only
 NO_CHILD = "no identifier in this row; row skipped"
 
 
@@ -80,9 +80,6 @@ class Cells:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    def has(self, key: str) -> bool:
-        return key in self.values
 
     def get(self, key: str, type_: pa.DataType = TEXT) -> pa.Array:
         """The column's stored-form values, or nulls when the sheet lacks it."""
@@ -273,7 +270,7 @@ def convert(sheet: Sheet, recognised: Recognised) -> tuple[Cells, list[Issue]]:
     for key, cells_found in found.items():
         column = spec.columns[key]
         stored, raw = _convert(cells_found, column, report, cells)
-        if column.required and key != id_key:
+        if column.required and not column.derived and key != id_key:
             blank = pc.and_(pc.is_null(stored), pc.is_null(cells_found))
             report.cells(blank, column, BLANK_REQUIRED, cells_found, WARNING)
         cells.values[key] = stored

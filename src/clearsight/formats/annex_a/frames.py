@@ -74,12 +74,12 @@ SQL: dict[int, str] = {
 SELECT c.cont_person_id AS child_id, {_PERSON}, c.cont_contact_date AS contact_date,
     c.cont_contact_source_code AS contact_source
 FROM ssd_contacts c LEFT JOIN people p ON p.child_id = c.cont_person_id
-WHERE c.cont_contact_date BETWEEN $w6 AND $as_at ORDER BY contact_date, child_id""",
+WHERE c.cont_contact_date BETWEEN $start AND $as_at ORDER BY contact_date, child_id""",
     2: f"""
 SELECT e.earl_person_id AS child_id, {_PERSON}, e.earl_episode_start_date AS eh_start,
     e.earl_episode_end_date AS eh_end, e.earl_episode_organisation AS eh_organisation
 FROM ssd_early_help_episodes e LEFT JOIN people p ON p.child_id = e.earl_person_id
-WHERE e.earl_episode_start_date <= $as_at AND coalesce(e.earl_episode_end_date >= $w6, true)
+WHERE e.earl_episode_start_date <= $as_at AND coalesce(e.earl_episode_end_date >= $start, true)
 ORDER BY eh_start, child_id""",
     3: f"""
 SELECT r.cine_person_id AS child_id, {_PERSON}, r.cine_referral_date AS referral_date,
@@ -89,7 +89,7 @@ SELECT r.cine_person_id AS child_id, {_PERSON}, r.cine_referral_date AS referral
     t.name AS team, w.name AS worker
 FROM ssd_cin_episodes r LEFT JOIN people p ON p.child_id = r.cine_person_id
 LEFT JOIN teams t ON t.id = r.cine_referral_team LEFT JOIN workers w ON w.id = r.cine_referral_worker_id
-WHERE r.cine_referral_date BETWEEN $w6 AND $as_at ORDER BY referral_date, child_id""",
+WHERE r.cine_referral_date BETWEEN $start AND $as_at ORDER BY referral_date, child_id""",
     4: f"""
 SELECT a.cina_person_id AS child_id, {_PERSON}, p.disability,
     a.cina_assessment_start_date AS assessment_start,
@@ -98,7 +98,7 @@ SELECT a.cina_person_id AS child_id, {_PERSON}, p.disability,
     t.name AS team, w.name AS worker
 FROM ssd_cin_assessments a LEFT JOIN people p ON p.child_id = a.cina_person_id
 LEFT JOIN teams t ON t.id = a.cina_assessment_team LEFT JOIN workers w ON w.id = a.cina_assessment_worker_id
-WHERE a.cina_assessment_start_date <= $as_at AND coalesce(a.cina_assessment_auth_date >= $w6, true)
+WHERE a.cina_assessment_start_date <= $as_at AND coalesce(a.cina_assessment_auth_date >= $start, true)
 ORDER BY assessment_start, child_id""",
     5: f"""
 SELECT s.s47e_person_id AS child_id, {_PERSON}, p.disability, s.s47e_s47_start_date AS s47_start,
@@ -116,7 +116,7 @@ LEFT JOIN (SELECT * FROM ssd_initial_cp_conference QUALIFY row_number() OVER (
     ON c.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id
 LEFT JOIN teams t ON t.id = s.s47e_s47_completed_by_team
 LEFT JOIN workers w ON w.id = s.s47e_s47_completed_by_worker_id
-WHERE s.s47e_s47_start_date <= $as_at AND coalesce(s.s47e_s47_end_date >= $w6, true)
+WHERE s.s47e_s47_start_date <= $as_at AND coalesce(s.s47e_s47_end_date >= $start, true)
 ORDER BY s47_start, child_id""",
     6: f"""
 SELECT e.cine_person_id AS child_id, {_PERSON}, p.disability, e.cine_referral_date AS cin_start,
@@ -145,7 +145,7 @@ SELECT e.cine_person_id AS child_id, {_PERSON}, p.disability, e.cine_referral_da
     a.team, a.worker
 FROM ssd_cin_episodes e LEFT JOIN people p ON p.child_id = e.cine_person_id
 LEFT JOIN allocation a ON a.child_id = e.cine_person_id
-WHERE e.cine_referral_date <= $as_at AND coalesce(e.cine_close_date >= $w6, true)
+WHERE e.cine_referral_date <= $as_at AND coalesce(e.cine_close_date >= $start, true)
   AND e.cine_referral_nfa IS DISTINCT FROM 'Y'
 ORDER BY cin_start, child_id""",
     7: f"""
@@ -166,7 +166,7 @@ LEFT JOIN (SELECT * FROM ssd_cp_visits WHERE cppv_cp_visit_date <= $as_at QUALIF
     PARTITION BY cppv_cp_plan_id ORDER BY cppv_cp_visit_date DESC, cppv_cp_visit_id DESC) = 1) v
     ON v.cppv_cp_plan_id = c.cppl_cp_plan_id
 LEFT JOIN allocation a ON a.child_id = c.cppl_person_id
-WHERE c.cppl_cp_plan_start_date <= $as_at AND coalesce(c.cppl_cp_plan_end_date >= $w6, true)
+WHERE c.cppl_cp_plan_start_date <= $as_at AND coalesce(c.cppl_cp_plan_end_date >= $start, true)
   AND c.cppl_cp_plan_ola IS DISTINCT FROM 'Y'
 ORDER BY cp_start, child_id""",
 }
@@ -186,7 +186,7 @@ WITH keyed AS (
     FROM episodes
     QUALIFY row_number() OVER (
         PARTITION BY period ORDER BY clae_cla_episode_start_date DESC, clae_cla_episode_id DESC) = 1
-), current AS (SELECT * FROM periods WHERE coalesce(clae_cla_episode_ceased_date >= $w6, true)
+), current AS (SELECT * FROM periods WHERE coalesce(clae_cla_episode_ceased_date >= $start, true)
 ), legal AS (
     SELECT c.period, l.lega_legal_status AS legal_status, l.lega_legal_status_start_date AS legal_start
     FROM current c JOIN ssd_legal_status l ON l.lega_person_id = c.clae_person_id
@@ -285,8 +285,8 @@ SELECT m.perm_person_id AS child_id, {_PERSON}, p.disability,
     m.perm_decision_reversed_reason AS reversed_reason, m.perm_placed_ffa_cp_date AS ffa_placed
 FROM ssd_permanence m LEFT JOIN people p ON p.child_id = m.perm_person_id
 WHERE m.perm_adm_decision_date <= $as_at AND coalesce(m.perm_permanence_order_type, 'Adoption') = 'Adoption'
-  AND (m.perm_permanence_order_date BETWEEN $w12 AND $as_at
-       OR m.perm_decision_reversed_date BETWEEN $w12 AND $as_at
+  AND (m.perm_permanence_order_date BETWEEN $start AND $as_at
+       OR m.perm_decision_reversed_date BETWEEN $start AND $as_at
        OR (coalesce(m.perm_permanence_order_date > $as_at, true)
            AND coalesce(m.perm_decision_reversed_date > $as_at, true)))
 ORDER BY adm_decision, child_id"""
@@ -306,13 +306,16 @@ def _conform(name: str, table: pa.Table | None) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=model.arrow_schema)
 
 
-def _dates(sql: str, as_at: dt.date) -> str:
-    """The window's dates written into the SQL as literals (views take no parameters)."""
-    for name, day in (
-        ("$as_at", as_at),
-        ("$w12", as_at - relativedelta(months=12)),
-        ("$w6", as_at - relativedelta(months=6)),
-    ):
+def _dates(sql: str, as_at: dt.date, window_months: int = 0) -> str:
+    """The dates written into the SQL as literals (views take no parameters): `$as_at`; `$start`, the
+    list's window (spec/lists.yml `window_months`); `$w6` and `$w12`, the periods its headers name."""
+    dates = {
+        "$as_at": as_at,
+        "$start": as_at - relativedelta(months=window_months),
+        "$w12": as_at - relativedelta(months=12),
+        "$w6": as_at - relativedelta(months=6),
+    }
+    for name, day in dates.items():
         sql = sql.replace(name, f"DATE '{day.isoformat()}'")
     return sql
 
@@ -324,7 +327,10 @@ def frames(tables: Mapping[str, pa.Table], as_at: dt.date) -> dict[int, pa.Table
         for name in TABLES:
             con.register(name, _conform(name, tables.get(name)))
         con.execute(_dates(_VIEWS, as_at))
-        found = {number: con.sql(_dates(sql, as_at)).to_arrow_table() for number, sql in SQL.items()}
+        found = {
+            number: con.sql(_dates(sql, as_at, lists()[number].window_months)).to_arrow_table()
+            for number, sql in SQL.items()
+        }
     finally:
         con.close()
     for number, table in found.items():

@@ -26,7 +26,7 @@ ALLOCATED_WORKER = "ALLOCATED_WORKER"  # formats.md §3.6 [D]
 CP_CONFERENCE_FLAG = "CP_CONFERENCE_FLAG"  # §3.5: "ICPC deemed unnecessary?" inverted
 
 
-def _const(cells: Cells, value: object, type_: pa.DataType = TEXT) -> pa.Array:
+def constant(cells: Cells, value: object, type_: pa.DataType = TEXT) -> pa.Array:
     return pa.repeat(pa.scalar(value, type_), len(cells))
 
 
@@ -74,12 +74,12 @@ def worker(b: Builder, cells: Cells, key: str = "worker", team_key: str = "team"
     return ids
 
 
-def _names_raw(cells: Cells, **columns: str) -> dict[str, pa.Array]:
-    """The raw names behind derived id columns, for provenance."""
+def raw_names(cells: Cells, **columns: str) -> dict[str, pa.Array]:
+    """Raw cells behind canonical columns whose values a mapping reduced (codes, flags, names), by column."""
     return {column: cells.raw[key] for column, key in columns.items() if key in cells.raw}
 
 
-def _person(b: Builder, cells: Cells, **extra: str) -> None:
+def person_facts(b: Builder, cells: Cells, **extra: str) -> None:
     b.person(
         cells,
         pers_gender=cells.get("gender"),
@@ -89,12 +89,12 @@ def _person(b: Builder, cells: Cells, **extra: str) -> None:
     )
 
 
-def _allocation(b: Builder, cells: Cells, referral: pa.Array | None = None) -> None:
+def allocation(b: Builder, cells: Cells, referral: pa.Array | None = None) -> None:
     """The child's current allocation (Lists 6-8) as an ssd_involvements row (§3.6)."""
     teams, workers = team(b, cells), worker(b, cells)
     child = cells.get("child_id")
-    role = _const(cells, ALLOCATED_WORKER)
-    start = _const(cells, b.as_at, DATE)
+    role = constant(cells, ALLOCATED_WORKER)
+    start = constant(cells, b.as_at, DATE)
     b.add(
         "ssd_involvements",
         cells,
@@ -107,14 +107,14 @@ def _allocation(b: Builder, cells: Cells, referral: pa.Array | None = None) -> N
             "invo_person_id": child,
             "invo_referral_id": referral,
         },
-        raw=_names_raw(cells, invo_professional_team="team", invo_professional_id="worker"),
+        raw=raw_names(cells, invo_professional_team="team", invo_professional_id="worker"),
         where=pc.or_(pc.is_valid(teams), pc.is_valid(workers)),
     )
 
 
 def contacts(b: Builder, cells: Cells) -> None:
     """List 1 → ssd_contacts (§3.1)."""
-    _person(b, cells)
+    person_facts(b, cells)
     child, date, source = cells.get("child_id"), cells.get("contact_date", DATE), cells.get("contact_source")
     label = cells.raw.get("contact_source", source)
     b.add(
@@ -133,7 +133,7 @@ def contacts(b: Builder, cells: Cells) -> None:
 
 def early_help(b: Builder, cells: Cells) -> None:
     """List 2 → ssd_early_help_episodes (§3.2)."""
-    _person(b, cells)
+    person_facts(b, cells)
     child, start = cells.get("child_id"), cells.get("eh_start", DATE)
     b.add(
         "ssd_early_help_episodes",
@@ -155,7 +155,7 @@ def referral_ids(b: Builder, cells: Cells, key: str) -> pa.Array:
 
 def referrals(b: Builder, cells: Cells) -> None:
     """List 3 → ssd_cin_episodes (§3.3)."""
-    _person(b, cells)
+    person_facts(b, cells)
     source = cells.get("referral_source")
     label = cells.raw.get("referral_source", source)
     b.add(
@@ -173,15 +173,15 @@ def referrals(b: Builder, cells: Cells) -> None:
         },
         raw={
             "cine_referral_source_code": label,
-            **_names_raw(cells, cine_referral_nfa="referral_nfa", cine_referral_team="team"),
-            **_names_raw(cells, cine_referral_worker_id="worker"),
+            **raw_names(cells, cine_referral_nfa="referral_nfa", cine_referral_team="team"),
+            **raw_names(cells, cine_referral_worker_id="worker"),
         },
     )
 
 
 def assessments(b: Builder, cells: Cells) -> None:
     """List 4 → ssd_cin_assessments (§3.4); the referral is linked later (`link.py`)."""
-    _person(b, cells, disability="disability")
+    person_facts(b, cells, disability="disability")
     child, start = cells.get("child_id"), cells.get("assessment_start", DATE)
     b.add(
         "ssd_cin_assessments",
@@ -197,7 +197,7 @@ def assessments(b: Builder, cells: Cells) -> None:
             "cina_assessment_team": team(b, cells),
             "cina_assessment_worker_id": worker(b, cells),
         },
-        raw=_names_raw(
+        raw=raw_names(
             cells,
             cina_assessment_child_seen="assessment_seen",
             cina_assessment_outcome_nfa="needs_support",
@@ -219,7 +219,7 @@ def _outcome_json(flags: pa.Array) -> pa.Array:
 
 def enquiries(b: Builder, cells: Cells) -> None:
     """List 5 → ssd_s47_enquiry, and an ssd_initial_cp_conference row where a conference is given (§3.5)."""
-    _person(b, cells, disability="disability")
+    person_facts(b, cells, disability="disability")
     child, start = cells.get("child_id"), cells.get("s47_start", DATE)
     s47 = b.ids("ssd_s47_enquiry", child, start)
     b.add(
@@ -233,7 +233,7 @@ def enquiries(b: Builder, cells: Cells) -> None:
             "s47e_s47_completed_by_team": team(b, cells),
             "s47e_s47_completed_by_worker_id": worker(b, cells),
         },
-        raw=_names_raw(
+        raw=raw_names(
             cells,
             s47e_s47_outcome_json="icpc_unnecessary",
             s47e_s47_completed_by_team="team",
@@ -255,14 +255,14 @@ def enquiries(b: Builder, cells: Cells) -> None:
             "icpc_icpc_date": date,
             "icpc_icpc_outcome_cp_flag": outcome,
         },
-        raw=_names_raw(cells, icpc_icpc_outcome_cp_flag="icpc_plan"),
+        raw=raw_names(cells, icpc_icpc_outcome_cp_flag="icpc_plan"),
         where=pc.or_(pc.is_valid(date), pc.is_valid(outcome)),
     )
 
 
 def children_in_need(b: Builder, cells: Cells) -> None:
     """List 6 → ssd_cin_episodes, the last-seen ssd_cin_visits row, the current allocation (§3.6)."""
-    _person(b, cells, disability="disability")
+    person_facts(b, cells, disability="disability")
     child, referral = cells.get("child_id"), referral_ids(b, cells, "cin_start")
     b.add(
         "ssd_cin_episodes",
@@ -275,7 +275,7 @@ def children_in_need(b: Builder, cells: Cells) -> None:
             "cine_close_reason": cells.get("closure_reason"),
             "cine_close_date": cells.get("cin_closed", DATE),
         },
-        raw=_names_raw(cells, cine_cin_primary_need_code="primary_need", cine_close_reason="closure_reason"),
+        raw=raw_names(cells, cine_cin_primary_need_code="primary_need", cine_close_reason="closure_reason"),
     )
     seen = cells.get("last_seen", DATE)
     b.add(
@@ -285,16 +285,16 @@ def children_in_need(b: Builder, cells: Cells) -> None:
             "cinv_cin_visit_id": b.ids("ssd_cin_visits", child, seen),
             "cinv_person_id": child,
             "cinv_cin_visit_date": seen,
-            "cinv_cin_visit_seen": _const(cells, "Y"),  # "last seen": the child was seen (§3.6)
+            "cinv_cin_visit_seen": constant(cells, "Y"),  # "last seen": the child was seen (§3.6)
         },
         where=pc.is_valid(seen),
     )
-    _allocation(b, cells, referral)
+    allocation(b, cells, referral)
 
 
 def protection(b: Builder, cells: Cells) -> None:
     """List 7 → ssd_cp_plans, the last ssd_cp_visits and ssd_cp_reviews rows, the allocation (§3.7)."""
-    _person(b, cells, disability="disability")
+    person_facts(b, cells, disability="disability")
     child, start = cells.get("child_id"), cells.get("cp_start", DATE)
     plan = b.ids("ssd_cp_plans", child, start)
     b.add(
@@ -308,7 +308,7 @@ def protection(b: Builder, cells: Cells) -> None:
             "cppl_cp_plan_initial_category": cells.get("initial_category"),
             "cppl_cp_plan_latest_category": cells.get("latest_category"),
         },
-        raw=_names_raw(
+        raw=raw_names(
             cells,
             cppl_cp_plan_initial_category="initial_category",
             cppl_cp_plan_latest_category="latest_category",
@@ -325,7 +325,7 @@ def protection(b: Builder, cells: Cells) -> None:
             "cppv_cp_visit_date": visit,
             "cppv_cp_visit_seen_alone": cells.get("cp_visit_alone"),
         },
-        raw=_names_raw(cells, cppv_cp_visit_seen_alone="cp_visit_alone"),
+        raw=raw_names(cells, cppv_cp_visit_seen_alone="cp_visit_alone"),
         where=pc.is_valid(visit),
     )
     review = cells.get("cp_review", DATE)
@@ -340,4 +340,4 @@ def protection(b: Builder, cells: Cells) -> None:
         },
         where=pc.is_valid(review),
     )
-    _allocation(b, cells)
+    allocation(b, cells)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "′": "'"})
@@ -110,7 +110,6 @@ class HeaderMatch:
     `columns` maps each filled key to the position of its found header; `missing` lists required keys
     not found and `absent` optional ones; `extra` lists positions of headers that fill nothing and
     `repeated` positions of headers that name an already filled column (the first one is used).
-    `by_pattern` holds the keys filled only by a regular expression.
     """
 
     profile: HeaderProfile
@@ -119,7 +118,6 @@ class HeaderMatch:
     absent: tuple[str, ...]
     extra: tuple[int, ...]
     repeated: tuple[int, ...]
-    by_pattern: tuple[str, ...]
 
     @property
     def fits(self) -> bool:
@@ -148,7 +146,6 @@ def match_headers(found: Sequence[object], profile: HeaderProfile) -> HeaderMatc
         else:
             columns[key] = position
     claimed = set(columns.values()) | set(repeated)
-    by_pattern = []
     for key, pattern in profile._patterns:
         if key in columns:
             continue
@@ -156,7 +153,6 @@ def match_headers(found: Sequence[object], profile: HeaderProfile) -> HeaderMatc
             if position not in claimed and normal[position] and pattern.search(tidy_header(header)):
                 columns[key] = position
                 claimed.add(position)
-                by_pattern.append(key)
                 break
     unfilled = [c for c in profile.columns if c.key not in columns]
     return HeaderMatch(
@@ -166,11 +162,4 @@ def match_headers(found: Sequence[object], profile: HeaderProfile) -> HeaderMatc
         absent=tuple(c.key for c in unfilled if not c.required),
         extra=tuple(p for p in range(len(found)) if p not in claimed),
         repeated=tuple(repeated),
-        by_pattern=tuple(by_pattern),
     )
-
-
-def best_match(found: Sequence[object], profiles: Iterable[HeaderProfile]) -> HeaderMatch | None:
-    """The best-scoring match of the headers against several profiles (None when there are none)."""
-    matches = [match_headers(found, profile) for profile in profiles]
-    return max(matches, key=lambda m: m.score, default=None)
