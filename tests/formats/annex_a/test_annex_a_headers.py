@@ -9,7 +9,7 @@ from annex_a_files import headers, write_workbook
 from python_calamine import CalamineWorkbook
 
 from clearsight.formats.annex_a.profiles import lists, recognise_sheet
-from clearsight.formats.annex_a.read import read
+from clearsight.formats.annex_a.read import read, recognise
 from clearsight.formats.common.headers import (
     ExpectedColumn,
     HeaderProfile,
@@ -122,3 +122,13 @@ def test_csv_named_after_its_list_when_a_required_column_is_missing(tmp_path):
         "Number of ICPCs in the last 12 months",
         "Number of Section 47 Enquiries in the last 12 months",
     ]
+
+
+def test_recognise_only_annex_a_files(reference, tmp_path):
+    assert not any(recognise(p) for p in (reference / "ssda903" / "validator_fake_data").glob("*.csv"))
+    (tmp_path / "list_2.csv").write_text(",".join(headers(2)) + "\n", encoding="utf-8")
+    assert recognise(tmp_path / "list_2.csv")
+    (tmp_path / "old.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(512))
+    assert recognise(tmp_path / "old.xls")  # claimed, so that read() says to save it as .xlsx
+    (tmp_path / "notes.txt").write_text("Child Unique ID,Gender\n")
+    assert not recognise(tmp_path / "notes.txt")

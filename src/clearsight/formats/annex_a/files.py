@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,12 +123,21 @@ def read_file(path: Path, limit_mb: float) -> list[Sheet]:
     raise UnusableInput(str(path), f"is {found}, not an Annex A workbook (.xlsx) or csv file")
 
 
-def read_headers(path: Path, limit_mb: float) -> list[Sheet]:
-    """The header rows only (for recognising a file cheaply); raises UnusableInput like `read_file`."""
+def iter_headers(path: Path, limit_mb: float) -> Iterator[Sheet]:
+    """Each sheet with its header and first rows only, one at a time, so that a caller can stop early.
+
+    Raises UnusableInput like `read_file`.
+    """
     if path.suffix.lower() == CSV_SUFFIX:
         check_file_size(path, limit_mb)
         with path.open("rb") as handle:
             first = handle.read(64 * 1024).split(b"\n", 1)[0]
         sheet = _split(path, None, _csv_cells(path, _decode(path, first)), excel=False)
-        return [sheet] if sheet else []
-    return read_workbook(path, limit_mb, nrows=5)
+        if sheet is not None:
+            yield sheet
+        return
+    with open_workbook(path, limit_mb) as workbook:
+        for name in worksheet_names(workbook):
+            sheet = _split(path, name, sheet_rows(workbook, name, nrows=5), excel=True)
+            if sheet is not None:
+                yield sheet

@@ -24,7 +24,7 @@ from pathlib import Path
 from clearsight.formats.annex_a import care, link, lists
 from clearsight.formats.annex_a.assemble import Builder, combine
 from clearsight.formats.annex_a.cells import convert
-from clearsight.formats.annex_a.files import SUFFIXES, read_file, read_headers
+from clearsight.formats.annex_a.files import SUFFIXES, iter_headers, read_file
 from clearsight.formats.annex_a.profiles import recognise_sheet
 from clearsight.formats.common.result import FormatResult
 from clearsight.model import TABLES
@@ -107,15 +107,15 @@ def read(
 def recognise(path: Path | str, *, limit_mb: float = 200) -> bool:
     """True when the file is an xlsx or csv file with a sheet whose header row fits an Annex A list.
 
-    Cheap: only the first rows are read. An Excel file that cannot be opened (old .xls, password,
-    damage) is claimed, so that `read` reports why, rather than every reader turning it down.
+    Cheap: sheets are looked at one by one until one fits, and a csv file's first line only. An Excel
+    file that cannot be opened (old .xls, password, damage) is claimed, so that `read` reports why,
+    rather than every reader turning it down.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (*SUFFIXES, ".xls"):
         return False
     try:
-        sheets = read_headers(path, limit_mb)
+        return any(recognise_sheet(s.header, None) is not None for s in iter_headers(path, limit_mb))
     except UnusableInput:
         return suffix != ".csv"
-    return any(recognise_sheet(s.header, None) is not None for s in sheets)
