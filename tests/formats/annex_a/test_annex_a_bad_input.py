@@ -298,3 +298,11 @@ def test_formula_cells_give_their_cached_values(tmp_path):
     sheet.write(1, 6, "q) 6: Police")
     book.close()
     assert _read(path).tables["ssd_contacts"]["cont_contact_date"].to_pylist() == [dt.date(2024, 9, 16)]
+
+
+def test_an_age_that_contradicts_the_date_of_birth(list1):
+    """Age is derived: with the as-at date known, it checks the date of birth (formats.md §3.0)."""
+    path = list1(contact(child="C1"), [*contact(child="C2")[:4], 3, *contact()[5:]])
+    result = read([path], la_code="999", limit_mb=200, as_at=dt.date(2024, 10, 1))
+    found = [(i.key, i.value) for i in result.issues if "age differs" in i.problem]
+    assert found == [("C2", "3.0")]  # born 25/01/2015: 9 on 1/10/2024

@@ -10,7 +10,8 @@ DuckDB. Each list covers its window ending at `as_at` (§3.0): 6 months, 12 for 
   referrals closed with no further action, List 7 plans held for another authority.
 - List 8: each period of care (`clae_cla_id`) open in the window, described by its latest episode,
   placement and legal status up to `as_at`; periods whose legal status is a short break (V3, V4) are
-  left out, as SSD-AA-SQL does. List 9: every care leaver row. List 10: permanence rows with an
+  left out, as SSD-AA-SQL does. List 9: each care leaver's latest row (by latest contact; successive
+  extracts leave one row each). List 10: permanence rows with an
   adoption decision that were adopted or reversed in the window, or are still waiting.
 - "Date of last …" columns take the latest event on or before `as_at` (a CIN visit at which the child
   was seen; a completed health check). Counts cover the 12 months to `as_at`. Team and worker names
@@ -265,7 +266,10 @@ SELECT c.clea_person_id AS child_id, {_PERSON}, p.uasc_ever, p.disability, t.nam
     c.clea_pathway_plan_review_date AS pathway_review, c.clea_care_leaver_in_touch AS in_touch,
     c.clea_care_leaver_latest_contact AS latest_contact, c.clea_care_leaver_accommodation AS accommodation,
     c.clea_care_leaver_accom_suitable AS suitability, c.clea_care_leaver_activity AS activity
-FROM ssd_care_leavers c LEFT JOIN people p ON p.child_id = c.clea_person_id
+FROM (SELECT * FROM ssd_care_leavers QUALIFY row_number() OVER (PARTITION BY clea_person_id
+    ORDER BY clea_care_leaver_latest_contact DESC NULLS LAST, clea_pathway_plan_review_date DESC NULLS LAST,
+    clea_table_id) = 1) c
+LEFT JOIN people p ON p.child_id = c.clea_person_id
 LEFT JOIN teams t ON t.id = c.clea_care_leaver_allocated_team
 LEFT JOIN workers w ON w.id = c.clea_care_leaver_worker_id
 LEFT JOIN workers pa ON pa.id = c.clea_care_leaver_personal_advisor

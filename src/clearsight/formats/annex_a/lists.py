@@ -20,10 +20,13 @@ import pyarrow.compute as pc
 
 from clearsight.formats.annex_a.assemble import Builder
 from clearsight.formats.annex_a.cells import TEXT, Cells
+from clearsight.formats.common.issues import cell_issues
+from clearsight.model.issues import WARNING
 
 DATE = pa.date32()
 ALLOCATED_WORKER = "ALLOCATED_WORKER"  # formats.md §3.6 [D]
 CP_CONFERENCE_FLAG = "CP_CONFERENCE_FLAG"  # §3.5: "ICPC deemed unnecessary?" inverted
+AGE_DIFFERS = "the age differs by more than a year from the date of birth at the as-at date"
 
 
 def constant(cells: Cells, value: object, type_: pa.DataType = TEXT) -> pa.Array:
@@ -80,12 +83,33 @@ def raw_names(cells: Cells, **columns: str) -> dict[str, pa.Array]:
 
 
 def person_facts(b: Builder, cells: Cells, **extra: str) -> None:
+    """The child's gender, ethnicity, date of birth and the `extra` answers, for ssd_person (§2.2).
+
+    The age column is derived: when the as-at date is known it checks the date of birth (§3.0).
+    """
+    dob = cells.get("dob", DATE)
     b.person(
         cells,
         pers_gender=cells.get("gender"),
         pers_ethnicity=cells.get("ethnicity"),
-        pers_dob=cells.get("dob", DATE),
+        pers_dob=dob,
         **{name: cells.get(key) for name, key in extra.items()},
+    )
+    if b.as_at is None or "age" not in cells.values:
+        return
+    age = cells.values["age"]
+    years = pc.divide(pc.cast(pc.days_between(dob, pa.scalar(b.as_at, DATE)), pa.float64()), 365.25)
+    b.issues += cell_issues(
+        pc.greater(pc.abs(pc.subtract(age, years)), 1.0).fill_null(False),
+        problem=AGE_DIFFERS,
+        severity=WARNING,
+        table="ssd_person",
+        column=cells.recognised.spec.columns["age"].name,
+        file=cells.path,
+        rows=cells.rows,
+        keys=cells.get("child_id"),
+        values=age,
+        sheet=cells.location,
     )
 
 
