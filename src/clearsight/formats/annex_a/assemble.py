@@ -130,13 +130,19 @@ class Builder:
         data = {"pers_person_id": cells.get("child_id"), **columns}
         for name, type_ in _PERSON_EXTRA.items():
             data.setdefault(name, pa.nulls(n, type_))
-        raw = {"pers_gender": cells.raw.get("gender"), "pers_ethnicity": cells.raw.get("ethnicity")}
-        raw["disability"] = cells.raw.get("disability")
-        raw = {k: v if v is not None else pa.nulls(n, pa.string()) for k, v in raw.items()}
+        raw = {
+            column: cells.raw.get(key, pa.nulls(n, pa.string()))
+            for column, key in (
+                ("pers_gender", "gender"),
+                ("pers_ethnicity", "ethnicity"),
+                ("disability", "disability"),
+            )
+        }
         self.people.append(_Part(pa.table(data), cells.origin(), raw, self.rank(cells)))
 
 
-def _concat(parts: list[_Part], person_column: str) -> tuple[Rows, str]:
+def _concat(parts: list[_Part], person_column: str) -> Rows:
+    """A table's parts, most important first; raw cells for every column any part reduced."""
     parts = sorted(parts, key=lambda p: p.rank)
     stored = pa.concat_tables([p.stored for p in parts])
     origin = pa.concat_tables([p.origin.cast(ORIGIN_SCHEMA) for p in parts])
@@ -148,7 +154,7 @@ def _concat(parts: list[_Part], person_column: str) -> tuple[Rows, str]:
         for p in parts
     ]
     raw = pa.concat_tables(raw_parts) if raw_names else pa.table({})
-    return Rows(stored, origin, raw, stored[person_column].combine_chunks()), person_column
+    return Rows(stored, origin, raw, stored[person_column].combine_chunks())
 
 
 def first_per_key(data: pa.Table, key: str) -> pa.Table:
@@ -225,7 +231,7 @@ def combine(builder: Builder) -> tuple[dict[str, Rows], list[Issue]]:
     issues: list[Issue] = []
     for table, parts in builder.parts.items():
         model = TABLES[table]
-        rows, _ = _concat(parts, model.person or model.primary_key)
+        rows = _concat(parts, model.person or model.primary_key)
         if table in EVENTS:
             issues += _duplicates(table, rows, builder.paths)
         tables[table] = _merge(rows, model.primary_key)
