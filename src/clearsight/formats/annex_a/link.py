@@ -29,6 +29,7 @@ def add_periods(builder: Builder) -> None:
     for part in periods:
         keep = pc.invert(pc.is_in(part.stored["clae_cla_id"], pa.array(sorted(known - {None}), pa.string())))
         part.stored, part.origin = part.stored.filter(keep), part.origin.filter(keep)
+        part.raw = {name: values.filter(keep) for name, values in part.raw.items()}
         builder.parts.setdefault("ssd_cla_episodes", []).append(part)
 
 

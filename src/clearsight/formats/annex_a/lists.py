@@ -30,6 +30,7 @@ AGE_DIFFERS = "the age differs by more than a year from the date of birth at the
 
 
 def constant(cells: Cells, value: object, type_: pa.DataType = TEXT) -> pa.Array:
+    """The same value on every row of the sheet."""
     return pa.repeat(pa.scalar(value, type_), len(cells))
 
 
