@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from clearsight import synth
 from clearsight.data_quality import ReportContext, report_files
+from clearsight.formats.common.result import FormatResult
 from clearsight.formats.merge import merge
-from clearsight.formats.registry import WRITERS, route
+from clearsight.formats.registry import FORMATS, WRITERS, route
 from clearsight.model.issues import Issue
 from clearsight.model.validate import validate
 from clearsight.sources import SourceFile
@@ -68,6 +69,11 @@ class Outcome:
     report: dict[str, bytes] = field(default_factory=dict)
 
 
+def _latest(results: Sequence[FormatResult]) -> dt.date | None:
+    """The latest as-at date the sources read so far give, if any."""
+    return max((r.as_at for r in results if r.as_at), default=None)
+
+
 def check(
     paths: Iterable[Path],
     *,
@@ -83,12 +89,16 @@ def check(
     """
     groups, issues = route(paths)
     results = []
-    for done, (fmt, files) in enumerate(groups.items()):
+    # Formats that carry their own dates are read first, so that Annex A, which carries none, is read
+    # as at the date they give when the user gave none.
+    for done, fmt in enumerate(sorted(groups, key=FORMATS.index)):
         progress("reading", done, len(groups))
-        results.append(fmt.read(files, la_code=la_code or "", limit_mb=limit_mb))
+        results.append(
+            fmt.read(groups[fmt], la_code=la_code or "", limit_mb=limit_mb, as_at=as_at or _latest(results))
+        )
     progress("reading", len(groups), len(groups))
     la_code = la_code or next((r.la_code for r in results if r.la_code), None)
-    as_at = as_at or max((r.as_at for r in results if r.as_at), default=None)
+    as_at = as_at or _latest(results)
     progress("merging", 0, 1)
     merged = merge(results, la_code or "", as_at)
     progress("validating", 0, 1)

@@ -22,15 +22,30 @@ class Format:
     name: str  # the source format recorded in provenance
     title: str  # what a user calls it
     recognise: Callable[[Path], bool]
-    read: Callable[..., FormatResult]  # read(paths, *, la_code, limit_mb)
+    read: Callable[..., FormatResult]  # read(paths, *, la_code, limit_mb, as_at)
 
 
 # Order matters: the first format to recognise a file reads it. SSD files are known by their names,
 # CIN and 903 by their XML root or csv header, Annex A by its lists' headers.
+def _dated_by_source(reader: Callable[..., FormatResult]) -> Callable[..., FormatResult]:
+    """A reader whose source carries its own dates: the as-at date the user gave is not needed."""
+
+    def read(paths, *, la_code: str, limit_mb: float, as_at=None) -> FormatResult:
+        return reader(paths, la_code=la_code, limit_mb=limit_mb)
+
+    return read
+
+
 FORMATS: tuple[Format, ...] = (
-    Format("ssd", "an SSD extract (csv or Parquet files named after SSD tables)", ssd.recognise, ssd.read),
-    Format("cin", "a CIN census XML file", cin.recognise, cin.read),
-    Format("ssda903", "SSDA903 csv or XML files", ssda903.recognise, ssda903.read),
+    Format(
+        "ssd",
+        "an SSD extract (csv or Parquet files named after SSD tables)",
+        ssd.recognise,
+        _dated_by_source(ssd.read),
+    ),
+    Format("cin", "a CIN census XML file", cin.recognise, _dated_by_source(cin.read)),
+    Format("ssda903", "SSDA903 csv or XML files", ssda903.recognise, _dated_by_source(ssda903.read)),
+    # Annex A carries no as-at date, and needs it for current allocations and care leavers (§3.6, §3.9)
     Format("annex_a", "an Ofsted Annex A workbook (or one csv per list)", annex_a.recognise, annex_a.read),
 )
 
