@@ -26,6 +26,7 @@ from clearsight.formats.annex_a.assemble import Builder, combine
 from clearsight.formats.annex_a.cells import convert
 from clearsight.formats.annex_a.files import SUFFIXES, iter_headers, read_file
 from clearsight.formats.annex_a.profiles import recognise_sheet
+from clearsight.formats.common.files import find_files
 from clearsight.formats.common.result import FormatResult
 from clearsight.model import TABLES
 from clearsight.model.issues import ERROR, WARNING, Issue, UnusableInput
@@ -49,17 +50,6 @@ NOT_A_LIST = "sheet is not an Annex A list (its columns fit none of lists 1-11);
 NO_ID = "the sheet has no identifier column, so its rows cannot be used"
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """The files named, with a folder standing for its xlsx and csv files (one level deep)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES))
-        else:
-            found.append(path)
-    return found
-
-
 def read(
     paths: Iterable[Path | str], *, la_code: str, limit_mb: float, as_at: dt.date | None = None
 ) -> FormatResult:
@@ -67,7 +57,7 @@ def read(
     given = [Path(p) for p in paths]
     result = FormatResult(SOURCE_FORMAT)
     builder = Builder(la_code, as_at)
-    for path in find_files(given):
+    for path in find_files(given, SUFFIXES):
         sheets = read_file(path, limit_mb)
         source = describe_source(path)
         if source.name in result.files:

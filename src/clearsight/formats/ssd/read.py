@@ -25,6 +25,7 @@ from clearsight.formats.common.codes import (
     reconcile_suitability,
     split_accommodation,
 )
+from clearsight.formats.common.files import find_files
 from clearsight.formats.common.issues import cell_issues
 from clearsight.formats.common.limits import check_file_size
 from clearsight.formats.common.result import FormatResult, origin_table
@@ -36,19 +37,6 @@ from clearsight.sources import describe_source
 
 SUFFIXES = (".csv", ".parquet")
 SOURCE_FORMAT = "ssd"
-
-
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """The csv and Parquet files named by `paths` (files, or folders searched one level deep)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise UnusableInput(str(path), "does not exist")
-    return found
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -169,7 +157,7 @@ def read(paths: Iterable[Path], *, limit_mb: float, la_code: str = "") -> Format
     `la_code` is accepted as every reader's is, and not needed: an extract keeps its own ids (§6).
     """
     result = FormatResult(SOURCE_FORMAT)
-    files = find_files(Path(p) for p in paths)
+    files = find_files(paths, SUFFIXES)
     if not files:
         raise UnusableInput(", ".join(str(p) for p in paths), "holds no csv or Parquet files")
     chosen: dict[str, Path] = {}

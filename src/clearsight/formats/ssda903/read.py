@@ -27,6 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clearsight.formats.common.files import find_files
 from clearsight.formats.common.result import FormatResult
 from clearsight.formats.common.xml import parse
 from clearsight.formats.ssda903 import inputs
@@ -65,26 +66,12 @@ UNMAPPED = {
 }
 
 
+NOT_903 = "is not a csv or XML file, so it cannot be a 903 return"
+
+
 def recognise(path: Path) -> bool:
     """True for a 903 csv table (by its columns) or a 903 XML file (by its root); reads only the start."""
     return inputs.recognise(Path(path))
-
-
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """The csv and XML files named by `paths` (files, or folders searched one level deep)."""
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in inputs.SUFFIXES)
-            )
-        elif path.is_file():
-            if path.suffix.lower() not in inputs.SUFFIXES:
-                raise UnusableInput(str(path), "is not a csv or XML file, so it cannot be a 903 return")
-            found.append(path)
-        else:
-            raise UnusableInput(str(path), "does not exist")
-    return found
 
 
 def _open(paths: list[Path], limit_mb: float, issues: list[Issue]) -> list[Found]:
@@ -153,7 +140,7 @@ def read(
     """
     paths = list(map(Path, paths))
     result = FormatResult(SOURCE_FORMAT, la_code=la_code)
-    files = find_files(paths)
+    files = find_files(paths, inputs.SUFFIXES, other_named=NOT_903)
     found = _open(files, limit_mb, result.issues)
     if not found:
         raise UnusableInput(", ".join(map(str, paths)), "holds no SSDA903 table (csv or XML)")
