@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import AS_AT, file_hashes, temp_folders
-from warehouse_data import model_tables
+from warehouse_data import AS_AT, file_hashes, model_tables, temp_folders
 
 from clearsight.model import TABLES
 from clearsight.warehouse import (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from warehouse_data import file_provenance, model_table, model_tables
+from warehouse_data import AS_AT, file_hashes, file_provenance, model_table, model_tables, temp_folders
 
 import clearsight
 from clearsight.model import SCHEMA_VERSION, TABLES
@@ -32,7 +32,6 @@ from clearsight.warehouse import (
     publish,
     read_tables,
 )
-from conftest import AS_AT, file_hashes, temp_folders
 
 ISSUES = [
     Issue("not a valid datetime value; stored as empty", ERROR, "ssd_person", "p1", "pers_dob", "31/02/2020"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -10,6 +12,8 @@ import pyarrow.compute as pc
 
 from clearsight.model import TABLES
 from clearsight.model.schema import DATETIME, FLOAT, INT
+
+AS_AT = date(2025, 3, 31)
 
 WORDS = pa.array(["Y", "N", "NEG", "S", "Former Relevant", "1A", "U6", "Team A"])
 EPOCH = np.datetime64("2020-01-01", "D")
@@ -58,3 +62,13 @@ def file_provenance(tables: dict[str, pa.Table], la_code: str, as_at: date) -> p
         result.files[f"{name}.csv"] = SourceFile(f"{name}.csv", 0, f"{i:064x}")
         result.add(name, table, origin_table(f"{name}.csv", None, pa.array(np.arange(2, table.num_rows + 2))))
     return result.provenance(la_code, as_at)
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a folder, by name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def temp_folders(root: Path) -> list[Path]:
+    """Every `.tmp-` folder under any council folder of `root`."""
+    return sorted(root.glob("*/.tmp-*"))
