@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clearsight.model import TABLES
 from clearsight.model.codes import code_set
@@ -71,6 +72,8 @@ END_BEFORE_START = "The end date is before the start date in {start}."
 FUTURE_DATE = "The date is after the as-at date, so it counts as not yet happened."
 TOO_OLD = "The person is older than {limit} on this date, which is implausible for this table."
 PERSON_ABSENT = "Not checked: ssd_person was not supplied, so ages are unknown."
+
+PERSON_DOB = "_person_dob"  # DuckDB table: each person's latest date of birth
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,15 @@ def validate(tables: Mapping[str, pa.Table], as_at: datetime.date) -> list[Issue
             issues.append(Issue(UNKNOWN_TABLE, WARNING, table=name))
     with duckdb.connect() as con:
         row_column = {name: _register(con, name, tables[name]) for name in usable}
-        for name, columns in usable.items():
-            probes = _probes(
-                TABLES[name], columns, usable, as_at, row_column[name], tables[name].schema.names
+        targets: dict[str, pa.Array] = {}  # referenced columns' distinct values, for _all_found
+        if {"pers_person_id", "pers_dob"} <= usable.get("ssd_person", set()):
+            # The latest birth date per person, computed once for every table's age check.
+            con.execute(
+                f"CREATE TABLE {PERSON_DOB} AS SELECT pers_person_id, max(pers_dob) AS pers_dob "
+                "FROM ssd_person GROUP BY pers_person_id"
             )
+        for name, columns in usable.items():
+            probes = _probes(TABLES[name], columns, usable, as_at, row_column[name], tables, targets)
             issues.extend(_run(con, TABLES[name], probes))
     return issues
 
@@ -174,19 +182,26 @@ def _probes(
     usable: Mapping[str, set[str]],
     as_at: datetime.date,
     row: str,
-    all_columns: list[str],
+    tables: Mapping[str, pa.Table],
+    targets: dict[str, pa.Array],
 ) -> list[_Probe]:
     """The SQL checks for one table, given which of its columns (and of other tables') are usable.
 
-    Every probe reads the table as `t`; `head` selects the row position and the key.
+    Every probe reads the table as `t`; `head` selects the row position and the key. A probe that the
+    Arrow data shows cannot find anything (no blank key, no repeated key, every reference found) is left
+    out, since each probe costs about a millisecond in DuckDB however small the table.
     """
+    data = tables[table.name]
+    all_columns = data.schema.names
     source = f"FROM {_q(table.name)} AS t"
     pk = f"t.{_q(table.primary_key)}"
     key = f"CAST({pk} AS VARCHAR)" if table.primary_key in columns else "NULL"
     head = f"SELECT t.{_q(row)}, {key}"
     probes = []
-    if table.primary_key in columns:
+    keys = data[table.primary_key] if table.primary_key in columns else None
+    if keys is not None and keys.null_count:
         probes.append(_Probe(f"{head}, NULL {source} WHERE {pk} IS NULL", table.primary_key, BLANK_KEY))
+    if keys is not None and _repeats(keys):
         content = ", ".join(f"t.{_q(c)}" for c in all_columns)
         # Only keys that repeat are grouped again to compare whole rows, which keeps this cheap.
         grouped = (
@@ -201,7 +216,8 @@ def _probes(
             continue
         col = f"t.{_q(column.name)}"
         if column.references:
-            probes.extend(_reference_probes(column.name, column.references, usable, head, source))
+            found = _all_found(data[column.name], column.references, usable, tables, targets)
+            probes.extend(_reference_probes(column.name, column.references, usable, head, source, found))
         if column.codes and (codes := code_set(column.codes)).closed:
             allowed = ", ".join(_literal(c) for c in codes)
             value = f"CAST({col} AS VARCHAR)"
@@ -223,7 +239,12 @@ def _probes(
 
 
 def _reference_probes(
-    column: str, references: str, usable: Mapping[str, set[str]], head: str, source: str
+    column: str,
+    references: str,
+    usable: Mapping[str, set[str]],
+    head: str,
+    source: str,
+    all_found: bool,
 ) -> list[_Probe]:
     """The orphan check for one foreign-key column; the referenced column need not be unique."""
     target_table, target_column = references.split(".")
@@ -233,11 +254,47 @@ def _reference_probes(
         return [_Probe(sql, column, TARGET_ABSENT.format(table=target_table), WARNING)]
     if target_column not in usable[target_table]:
         return []  # the shape issue on the referenced table already says the column could not be used
+    if all_found:
+        return []  # every value is in the referenced column, so the probe would find nothing
     sql = (
         f"{head}, {col} {source} WHERE {col} IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {_q(target_table)} AS u WHERE u.{_q(target_column)} = {col})"
     )
     return [_Probe(sql, column, ORPHAN.format(target=references))]
+
+
+def _repeats(keys: pa.ChunkedArray) -> bool:
+    """Whether some non-blank key occurs more than once."""
+    return pc.count_distinct(keys, mode="only_valid").as_py() < len(keys) - keys.null_count
+
+
+def _all_found(
+    values: pa.ChunkedArray,
+    references: str,
+    usable: Mapping[str, set[str]],
+    tables: Mapping[str, pa.Table],
+    targets: dict[str, pa.Array],
+) -> bool:
+    """Whether Arrow shows every non-blank value in the referenced column, so no value is an orphan.
+
+    Only for the same type on both sides, and types whose Arrow equality is DuckDB's (text compared byte
+    by byte, integers, dates); otherwise False, and the SQL probe decides.
+    """
+    target_table, target_column = references.split(".")
+    if target_column not in usable.get(target_table, set()):
+        return False
+    target = tables[target_table][target_column]
+    kind = values.type
+    if kind != target.type or not (
+        pa.types.is_string(kind) or pa.types.is_integer(kind) or kind == pa.date32()
+    ):
+        return False
+    present = values.drop_null()
+    if not len(present):
+        return True
+    if references not in targets:
+        targets[references] = pc.unique(target.drop_null())
+    return pc.all(pc.is_in(present, value_set=targets[references])).as_py()
 
 
 def _age_probes(table: Table, usable: Mapping[str, set[str]], head: str, source: str) -> list[_Probe]:
@@ -257,8 +314,7 @@ def _age_probes(table: Table, usable: Mapping[str, set[str]], head: str, source:
     )
     value = f"'age ' || CAST({age} AS VARCHAR) || ' (born ' || CAST({dob} AS VARCHAR) || ')'"
     sql = (
-        f"{head}, {value} {source} JOIN (SELECT pers_person_id, max(pers_dob) AS pers_dob FROM ssd_person "
-        f"GROUP BY pers_person_id) AS p ON p.pers_person_id = t.{_q(table.person)} "
+        f"{head}, {value} {source} JOIN {PERSON_DOB} AS p ON p.pers_person_id = t.{_q(table.person)} "
         f"WHERE {age} > {limit}"
     )
     return [_Probe(sql, date_column, TOO_OLD.format(limit=limit))]
