@@ -22,6 +22,7 @@ from clearsight.formats.common.excel import (
     ZIP,
     file_kind,
     open_workbook,
+    read_sheets,
     sheet_rows,
     worksheet_names,
 )
@@ -103,10 +104,8 @@ def read_csv(path: Path, limit_mb: float) -> list[Sheet]:
 def read_workbook(path: Path, limit_mb: float, nrows: int | None = None) -> list[Sheet]:
     """Every non-empty worksheet of an xlsx workbook (only the first `nrows` rows, if given)."""
     with open_workbook(path, limit_mb) as workbook:
-        sheets = [
-            _split(path, name, sheet_rows(workbook, name, nrows), excel=True)
-            for name in worksheet_names(workbook)
-        ]
+        names = worksheet_names(workbook)
+    sheets = read_sheets(path, names, lambda name, cells: _split(path, name, cells, excel=True), nrows)
     return [s for s in sheets if s is not None]
 
 

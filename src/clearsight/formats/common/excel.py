@@ -7,7 +7,8 @@ is not an xlsx whatever its name, a zip bomb (the uncompressed sizes in the zip 
 more than `UNCOMPRESSED_FACTOR` times the size limit, checked before calamine opens it), a file over
 the size limit, and a damaged workbook.
 
-`sheet_rows` returns a sheet's cells from Excel row 1, with the cached results of formula cells.
+`sheet_rows` returns a sheet's cells from Excel row 1, with the cached results of formula cells;
+`read_sheets` does so for several sheets at once, on a few threads.
 `cells_to_array` turns one column of cells into an Arrow array: a numeric id cell `12345.0` becomes
 `12345` (§2.2), and in a date column a number is an Excel serial date (1900 date system, day 0 =
 1899-12-30, §2.4; serials below 61 fall before Excel's phantom 29/02/1900 and are not corrected).
@@ -19,9 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import mmap
+import os
+import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,6 +37,9 @@ from clearsight.model.issues import UnusableInput
 
 # architecture.md: an xlsx may not unpack to more than 20 times the input size limit.
 UNCOMPRESSED_FACTOR = 20
+# Threads that parse a workbook's sheets at once (`read_sheets`).
+READ_THREADS = max(1, min(4, os.cpu_count() or 1))
+T = TypeVar("T")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 _LAST_SERIAL = dt.date(9999, 12, 31).toordinal() - _EPOCH_ORDINAL
@@ -109,6 +117,10 @@ def open_workbook(path: Path, limit_mb: float) -> CalamineWorkbook:
     check_file_size(path, limit_mb)
     refuse_non_xlsx(path)
     check_uncompressed_size(path, limit_mb)
+    return _calamine(path)
+
+
+def _calamine(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError as error:
@@ -134,6 +146,47 @@ def sheet_rows(workbook: CalamineWorkbook, name: str, nrows: int | None = None) 
     except (CalamineError, ValueError) as error:
         path = workbook.path or "workbook"
         raise UnusableInput(path, f"sheet {name!r} is damaged and cannot be read ({error})") from error
+
+
+def read_sheets(
+    path: Path, names: Sequence[str], each: Callable[[str, list[list[object]]], T], nrows: int | None = None
+) -> list[T]:
+    """`each(name, sheet_rows(...))` for every named sheet of a workbook already opened by `open_workbook`.
+
+    Sheets are parsed on up to `READ_THREADS` threads, each with its own handle on the workbook
+    (calamine parses without holding the GIL, and a handle cannot be shared). Results come back in the
+    order of `names`; if sheets are damaged, the first of them in that order raises, as a serial read would.
+    """
+    if not names:
+        return []
+    pending = iter(enumerate(names))
+    lock = threading.Lock()
+    done: list[object] = [None] * len(names)
+
+    def work() -> None:
+        with _calamine(path) as workbook:
+            while True:
+                with lock:
+                    item = next(pending, None)
+                if item is None:
+                    return
+                index, name = item
+                try:
+                    done[index] = each(name, sheet_rows(workbook, name, nrows))
+                except UnusableInput as error:
+                    done[index] = error
+
+    workers = min(READ_THREADS, len(names))
+    if workers == 1:
+        work()
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            for future in [pool.submit(work) for _ in range(workers)]:
+                future.result()
+    for result in done:
+        if isinstance(result, UnusableInput):
+            raise result
+    return done  # type: ignore[return-value]
 
 
 def serial_to_date(serial: float) -> dt.date | None:
