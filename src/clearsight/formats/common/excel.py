@@ -23,6 +23,7 @@ import mmap
 import os
 import threading
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -228,16 +229,21 @@ def cells_to_array(values: Sequence[object], *, dates: bool = False) -> pa.Array
     dates as ISO text, serials in a date column converted first. A serial outside Excel's range stays a
     number, so that the caller's date parsing reports it.
     """
-    types = list(map(type, values))
-    kinds = set(types)
-    if str in kinds and types.count(str) == values.count(""):
-        kinds.discard(str)  # the only text is blank cells
-    if kinds <= {str}:
+    counts = Counter(map(type, values))
+    blanks = values.count("") if str in counts and len(counts) > 1 else 0
+    if blanks and counts[str] == blanks:
+        del counts[str]  # the only text is blank cells
+    if counts.keys() <= {str}:
         text = pa.array(values, pa.string())
         return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    if len(kinds) == 1:
-        kind = kinds.pop()
-        filled = [None if v == "" else v for v in values]
+    if len(counts) == 1:
+        (kind,) = counts
+        if not blanks:
+            filled = values
+        elif kind is dt.date or kind is dt.datetime:
+            filled = [v or None for v in values]  # a date is never false; a blank cell is ""
+        else:
+            filled = [None if v == "" else v for v in values]
         if kind is dt.date:
             return pa.array(filled, pa.date32())
         if kind is dt.datetime:
