@@ -27,11 +27,11 @@ from clearsight.formats.common.excel import (
     worksheet_names,
 )
 from clearsight.formats.common.limits import check_file_size
+from clearsight.formats.common.text import decode_csv_text
 from clearsight.model.issues import UnusableInput
 
 CSV_SUFFIX = ".csv"
 SUFFIXES = (*EXCEL_SUFFIXES, CSV_SUFFIX)
-_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -68,20 +68,6 @@ def _split(path: Path, name: str | None, cells: list[list[object]], excel: bool)
     return Sheet(path, name, header, columns, list(range(top + 2, top + 2 + len(data))), excel)
 
 
-def _decode(path: Path, data: bytes) -> str:
-    data = data.removeprefix(_UTF8_BOM)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise UnusableInput(
-            str(path), "is neither UTF-8 nor Windows-1252 text, so it cannot be read"
-        ) from error
-
-
 def _csv_cells(path: Path, text: str) -> list[list[object]]:
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
@@ -95,7 +81,7 @@ def read_csv(path: Path, limit_mb: float) -> list[Sheet]:
     kind = file_kind(path)
     if kind in (ZIP, OLE):
         raise UnusableInput(str(path), "is named .csv but holds an Excel workbook: name it .xlsx")
-    sheet = _split(path, None, _csv_cells(path, _decode(path, path.read_bytes())), excel=False)
+    sheet = _split(path, None, _csv_cells(path, decode_csv_text(path, path.read_bytes())[0]), excel=False)
     if sheet is None:
         raise UnusableInput(str(path), "is empty: it has no header row")
     return [sheet]
@@ -131,7 +117,7 @@ def iter_headers(path: Path, limit_mb: float) -> Iterator[Sheet]:
         check_file_size(path, limit_mb)
         with path.open("rb") as handle:
             first = handle.read(64 * 1024).split(b"\n", 1)[0]
-        sheet = _split(path, None, _csv_cells(path, _decode(path, first)), excel=False)
+        sheet = _split(path, None, _csv_cells(path, decode_csv_text(path, first)[0]), excel=False)
         if sheet is not None:
             yield sheet
         return

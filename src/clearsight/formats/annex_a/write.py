@@ -27,10 +27,10 @@ import xlsxwriter
 
 from clearsight.formats.annex_a.frames import frames
 from clearsight.formats.annex_a.profiles import ColumnSpec, ListSpec, lists, values
+from clearsight.formats.common.excel import EXCEL_EPOCH
 from clearsight.model.codes import code_set
 
 DATE_FORMAT = "dd/mm/yyyy"
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _COLUMN_WIDTH = 22
 
 
@@ -54,7 +54,7 @@ def _template(column: ColumnSpec) -> dict[str, str]:
 def _cells(column: ColumnSpec, stored: pa.Array) -> tuple[list, str]:
     """A column's cells as Python values, and how to write them: `text`, `number` or `date`."""
     if column.type == "date":
-        serials = pc.subtract(pc.cast(stored, pa.int32()).cast(pa.int64()), _EXCEL_EPOCH.toordinal() - 719163)
+        serials = pc.subtract(pc.cast(stored, pa.int32()).cast(pa.int64()), EXCEL_EPOCH.toordinal() - 719163)
         return serials.to_pylist(), "date"
     if column.type in ("count", "age"):
         return pc.cast(stored, pa.int64()).to_pylist(), "number"

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from clearsight.formats.common.limits import check_file_size
+from clearsight.formats.common.text import decode_csv_text
 from clearsight.formats.ssda903.spec import TableSpec, every_table
 from clearsight.model.issues import WARNING, Issue, UnusableInput
 
@@ -69,15 +70,8 @@ def _decode(path: Path, issues: list[Issue]) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise UnusableInput(str(path), "is empty: it has no header row")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
-        except UnicodeDecodeError:
-            raise UnusableInput(
-                str(path), "is not text in UTF-8 or Windows-1252; save it as UTF-8 csv"
-            ) from None
+    text, windows_1252 = decode_csv_text(path, data)
+    if windows_1252:
         issues.append(
             Issue("not UTF-8; read as Windows-1252 (save the file as UTF-8)", WARNING, file=str(path))
         )
