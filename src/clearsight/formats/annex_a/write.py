@@ -15,9 +15,7 @@ Must not import Django, the warehouse or the indicators.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import xlsxwriter
 from clearsight.formats.annex_a.frames import frames
 from clearsight.formats.annex_a.profiles import ColumnSpec, ListSpec, lists, values
 from clearsight.formats.common.excel import EXCEL_EPOCH
+from clearsight.formats.common.output import atomic_output
 from clearsight.model.codes import code_set
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -94,8 +93,7 @@ def write(tables: Mapping[str, pa.Table], as_at: dt.date, out: Path) -> Path:
     """Write the Annex A workbook for the snapshot `tables` as at `as_at` to `out`; returns `out`."""
     out = Path(out)
     rows = frames(tables, as_at)
-    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with atomic_output(out) as temp:
         book = xlsxwriter.Workbook(str(temp), {"strings_to_numbers": False, "strings_to_formulas": False})
         formats = {
             "header": book.add_format({"bold": True}),
@@ -104,7 +102,4 @@ def write(tables: Mapping[str, pa.Table], as_at: dt.date, out: Path) -> Path:
         for number, spec in lists().items():
             _write_sheet(book, spec, rows.get(number), formats)
         book.close()
-        os.replace(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
     return out

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +31,7 @@ from lxml import etree
 
 from clearsight import __version__
 from clearsight.formats.cin_census.profile import Profile, census_label, census_year, profile, reference_date
+from clearsight.formats.common.output import atomic_output
 from clearsight.model import TABLES
 
 GENDER_CURRENT = {"M": "1", "F": "2", "U": "0", "I": "9"}  # formats.md §5.2, in reverse
@@ -351,7 +350,7 @@ def write(tables: Mapping[str, pa.Table], as_at: dt.date, out: Path, la_code: st
 
     Raises ValueError when `la_code` is not a three-digit LA code (the census's Header/Source/LEA),
     or when no CIN episode is open in the census year (the schema needs at least one child). The
-    file is readable by its owner only, as mkstemp makes it.
+    file is readable by its owner only (`atomic_output`).
     """
     if not re.fullmatch(r"\d{3}", la_code):
         raise ValueError(f"a CIN census needs the council's three-digit LA code, not {la_code!r}")
@@ -360,17 +359,15 @@ def write(tables: Mapping[str, pa.Table], as_at: dt.date, out: Path, la_code: st
         label = census_label(writer.year.collection_year)
         raise ValueError(f"no CIN episode is open in the {label} census year, so there is no census to write")
     out = Path(out)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream, etree.xmlfile(stream, encoding="utf-8") as xf:
-            xf.write_declaration()
-            with xf.element("Message"):
-                xf.write(writer.header(la_code), pretty_print=True)
-                with xf.element("Children"):
-                    for person_id in sorted(writer.episodes):
-                        xf.write(writer.child(person_id), pretty_print=True)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_output(out) as temp,
+        open(temp, "wb") as stream,
+        etree.xmlfile(stream, encoding="utf-8") as xf,
+    ):
+        xf.write_declaration()
+        with xf.element("Message"):
+            xf.write(writer.header(la_code), pretty_print=True)
+            with xf.element("Children"):
+                for person_id in sorted(writer.episodes):
+                    xf.write(writer.child(person_id), pretty_print=True)
     return out

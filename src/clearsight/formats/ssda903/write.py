@@ -13,7 +13,6 @@ Must not import Django, the warehouse or the indicators.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from clearsight.formats.common.output import atomic_output
 from clearsight.formats.ssda903.selection import select_return
 from clearsight.formats.ssda903.spec import ColumnSpec, collection_year_of, spec_for, year_bounds
 
@@ -54,12 +54,8 @@ def _accommodation(data: pa.Table) -> pa.Array:
 
 
 def _write_atomically(table: pa.Table, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        pacsv.write_csv(table, temporary, write_options=pacsv.WriteOptions(quoting_style="needed"))
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_output(path) as temp:
+        pacsv.write_csv(table, temp, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
 
 def write(tables: Mapping[str, pa.Table], as_at: dt.date, out_dir: Path) -> list[Path]:
