@@ -111,17 +111,24 @@ def validate(tables: Mapping[str, pa.Table], as_at: datetime.date) -> list[Issue
             usable[name] = _check_shape(TABLES[name], data.schema, issues)
         else:
             issues.append(Issue(UNKNOWN_TABLE, WARNING, table=name))
+    evidence = _Evidence(tables, usable)
+    rows = {name: _row_column(tables[name]) for name in usable}
+    planned = {
+        name: _probes(TABLES[name], columns, usable, as_at, rows[name], evidence)
+        for name, columns in usable.items()
+    }
+    if not any(planned.values()):
+        return issues  # Arrow showed that no probe could find anything, so DuckDB is not needed
     with duckdb.connect() as con:
-        row_column = {name: _register(con, name, tables[name]) for name in usable}
-        targets: dict[str, pa.Array] = {}  # referenced columns' distinct values, for _all_found
+        for name in usable:
+            con.register(name, _with_positions(tables[name], rows[name]))
         if {"pers_person_id", "pers_dob"} <= usable.get("ssd_person", set()):
             # The latest birth date per person, computed once for every table's age check.
             con.execute(
                 f"CREATE TABLE {PERSON_DOB} AS SELECT pers_person_id, max(pers_dob) AS pers_dob "
                 "FROM ssd_person GROUP BY pers_person_id"
             )
-        for name, columns in usable.items():
-            probes = _probes(TABLES[name], columns, usable, as_at, row_column[name], tables, targets)
+        for name, probes in planned.items():
             issues.extend(_run(con, TABLES[name], probes))
     return issues
 
@@ -162,18 +169,109 @@ def _check_shape(table: Table, schema: pa.Schema, issues: list[Issue]) -> set[st
     return usable
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> str:
-    """Expose the table to DuckDB with its row positions in an extra column; return that column's name.
-
-    The extra column lives on a new Arrow table that shares the caller's buffers, so the caller's table
-    is untouched.
-    """
+def _row_column(data: pa.Table) -> str:
+    """A name for the extra column of row positions that no column of the table has."""
     row_column = "_row"
     while row_column in data.schema.names:
         row_column += "_"
-    positions = pa.array(np.arange(1, data.num_rows + 1, dtype=np.int64))
-    con.register(name, data.append_column(row_column, positions))
     return row_column
+
+
+def _with_positions(data: pa.Table, row_column: str) -> pa.Table:
+    """The table with its 1-based row positions in an extra column.
+
+    The new Arrow table shares the caller's buffers, so the caller's table is untouched.
+    """
+    positions = pa.array(np.arange(1, data.num_rows + 1, dtype=np.int64))
+    return data.append_column(row_column, positions)
+
+
+class _Evidence:
+    """What Arrow shows of the tables, to leave out SQL probes that cannot find anything.
+
+    Each check answers True only when no row can offend; for column types whose Arrow comparison might
+    differ from DuckDB's it answers False, and the SQL probe decides. Each probe costs DuckDB several
+    milliseconds however small the table, and on clean data nearly every probe finds nothing.
+    """
+
+    def __init__(self, tables: Mapping[str, pa.Table], usable: Mapping[str, set[str]]) -> None:
+        self.tables = tables
+        self.usable = usable
+        self.targets: dict[str, pa.Array] = {}  # referenced columns' distinct values
+        self.births: pa.Table | None = None  # each person's latest date of birth
+
+    def all_found(self, values: pa.ChunkedArray, references: str) -> bool:
+        """Whether every non-blank value is in the referenced column, so no value is an orphan.
+
+        Only for the same type on both sides, and types whose Arrow equality is DuckDB's (text compared
+        byte by byte, integers, dates).
+        """
+        target_table, target_column = references.split(".")
+        if target_column not in self.usable.get(target_table, set()):
+            return False
+        target = self.tables[target_table][target_column]
+        if values.type != target.type or not _comparable(values.type):
+            return False
+        present = values.drop_null()
+        if not len(present):
+            return True
+        if references not in self.targets:
+            self.targets[references] = pc.unique(target.drop_null())
+        return pc.all(pc.is_in(present, value_set=self.targets[references])).as_py()
+
+    @staticmethod
+    def all_codes(values: pa.ChunkedArray, allowed: pa.Array) -> bool:
+        """Whether every non-blank value, as text, is one of the allowed codes."""
+        if not (pa.types.is_string(values.type) or pa.types.is_integer(values.type)):
+            return False
+        present = values.drop_null()
+        return not len(present) or pc.all(pc.is_in(present.cast(pa.string()), value_set=allowed)).as_py()
+
+    @staticmethod
+    def none_after(values: pa.ChunkedArray, as_at: datetime.date) -> bool:
+        """Whether no date is after the as-at date."""
+        if values.type != pa.date32():
+            return False
+        latest = pc.max(values).as_py()
+        return latest is None or latest <= as_at
+
+    @staticmethod
+    def none_before(end: pa.ChunkedArray, start: pa.ChunkedArray) -> bool:
+        """Whether no end date is before its start date."""
+        if not end.type == start.type == pa.date32():
+            return False
+        return not pc.any(pc.less(end, start)).as_py()
+
+    def none_older(self, data: pa.Table, person: str, date_column: str, limit: int) -> bool:
+        """Whether nobody is older than `limit` at the date, judged by the latest birth date.
+
+        Ages in completed years as the SQL probe counts them (indicators.md §2.4).
+        """
+        people = self.tables["ssd_person"]
+        if not (
+            data[person].type == people["pers_person_id"].type
+            and data[date_column].type == people["pers_dob"].type == pa.date32()
+        ):
+            return False
+        if self.births is None:
+            self.births = people.group_by("pers_person_id").aggregate([("pers_dob", "max")])
+        ids, dobs = self.births["pers_person_id"], self.births["pers_dob_max"]
+        born = pc.take(dobs, pc.index_in(data[person], value_set=ids.combine_chunks(), skip_nulls=True))
+        when = data[date_column]
+        before_birthday = pc.less(_month_day(when), _month_day(born))
+        ages = pc.subtract(pc.years_between(born, when), pc.cast(before_birthday, pa.int64()))
+        oldest = pc.max(ages).as_py()
+        return oldest is None or oldest <= limit
+
+
+def _month_day(dates: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each date's month and day as one comparable number (29 February is 229)."""
+    return pc.add(pc.multiply(pc.month(dates), 100), pc.day(dates))
+
+
+def _comparable(kind: pa.DataType) -> bool:
+    """Whether Arrow's equality on the type is DuckDB's."""
+    return pa.types.is_string(kind) or pa.types.is_integer(kind) or kind == pa.date32()
 
 
 def _probes(
@@ -182,16 +280,15 @@ def _probes(
     usable: Mapping[str, set[str]],
     as_at: datetime.date,
     row: str,
-    tables: Mapping[str, pa.Table],
-    targets: dict[str, pa.Array],
+    evidence: _Evidence,
 ) -> list[_Probe]:
     """The SQL checks for one table, given which of its columns (and of other tables') are usable.
 
     Every probe reads the table as `t`; `head` selects the row position and the key. A probe that the
-    Arrow data shows cannot find anything (no blank key, no repeated key, every reference found) is left
-    out, since each probe costs about a millisecond in DuckDB however small the table.
+    Arrow data shows cannot find anything (no blank key, no repeated key, every reference found, every
+    code known, no date out of place, nobody too old) is left out.
     """
-    data = tables[table.name]
+    data = evidence.tables[table.name]
     all_columns = data.schema.names
     source = f"FROM {_q(table.name)} AS t"
     pk = f"t.{_q(table.primary_key)}"
@@ -216,25 +313,33 @@ def _probes(
             continue
         col = f"t.{_q(column.name)}"
         if column.references:
-            found = _all_found(data[column.name], column.references, usable, tables, targets)
+            found = evidence.all_found(data[column.name], column.references)
             probes.extend(_reference_probes(column.name, column.references, usable, head, source, found))
-        if column.codes and (codes := code_set(column.codes)).closed:
+        if (
+            column.codes
+            and (codes := code_set(column.codes)).closed
+            and not evidence.all_codes(data[column.name], pa.array(list(codes), pa.string()))
+        ):
             allowed = ", ".join(_literal(c) for c in codes)
             value = f"CAST({col} AS VARCHAR)"
             sql = f"{head}, {value} {source} WHERE {value} NOT IN ({allowed})"
             probes.append(_Probe(sql, column.name, UNKNOWN_CODE.format(code_set=codes.name)))
-        if column.type == DATETIME and column.name not in PLANNED_DATES:
+        if (
+            column.type == DATETIME
+            and column.name not in PLANNED_DATES
+            and not evidence.none_after(data[column.name], as_at)
+        ):
             sql = f"{head}, CAST({col} AS VARCHAR) {source} WHERE {col} > DATE '{as_at.isoformat()}'"
             probes.append(_Probe(sql, column.name, FUTURE_DATE, WARNING))
     for start, end in table.end_dates:
-        if {start, end} <= columns:
+        if {start, end} <= columns and not evidence.none_before(data[end], data[start]):
             s, e = f"t.{_q(start)}", f"t.{_q(end)}"
             value = f"CAST({e} AS VARCHAR) || ' (start ' || CAST({s} AS VARCHAR) || ')'"
             probes.append(
                 _Probe(f"{head}, {value} {source} WHERE {e} < {s}", end, END_BEFORE_START.format(start=start))
             )
     if table.max_age and {table.person, table.max_age[0]} <= columns:
-        probes.extend(_age_probes(table, usable, head, source))
+        probes.extend(_age_probes(table, usable, head, source, evidence))
     return probes
 
 
@@ -268,36 +373,9 @@ def _repeats(keys: pa.ChunkedArray) -> bool:
     return pc.count_distinct(keys, mode="only_valid").as_py() < len(keys) - keys.null_count
 
 
-def _all_found(
-    values: pa.ChunkedArray,
-    references: str,
-    usable: Mapping[str, set[str]],
-    tables: Mapping[str, pa.Table],
-    targets: dict[str, pa.Array],
-) -> bool:
-    """Whether Arrow shows every non-blank value in the referenced column, so no value is an orphan.
-
-    Only for the same type on both sides, and types whose Arrow equality is DuckDB's (text compared byte
-    by byte, integers, dates); otherwise False, and the SQL probe decides.
-    """
-    target_table, target_column = references.split(".")
-    if target_column not in usable.get(target_table, set()):
-        return False
-    target = tables[target_table][target_column]
-    kind = values.type
-    if kind != target.type or not (
-        pa.types.is_string(kind) or pa.types.is_integer(kind) or kind == pa.date32()
-    ):
-        return False
-    present = values.drop_null()
-    if not len(present):
-        return True
-    if references not in targets:
-        targets[references] = pc.unique(target.drop_null())
-    return pc.all(pc.is_in(present, value_set=targets[references])).as_py()
-
-
-def _age_probes(table: Table, usable: Mapping[str, set[str]], head: str, source: str) -> list[_Probe]:
+def _age_probes(
+    table: Table, usable: Mapping[str, set[str]], head: str, source: str, evidence: _Evidence
+) -> list[_Probe]:
     """The implausible-age check: completed years at the date, as indicators.md §2.4 counts them.
 
     A person with several rows (a duplicate key, reported on its own) is judged by the latest birth date.
@@ -307,6 +385,8 @@ def _age_probes(table: Table, usable: Mapping[str, set[str]], head: str, source:
         return [_Probe(f"SELECT NULL, NULL, NULL {source} LIMIT 1", date_column, PERSON_ABSENT, WARNING)]
     if not {"pers_person_id", "pers_dob"} <= usable["ssd_person"]:
         return []  # the shape issue on ssd_person already says these columns could not be used
+    if evidence.none_older(evidence.tables[table.name], table.person, date_column, limit):
+        return []
     d, dob = f"t.{_q(date_column)}", "p.pers_dob"
     age = (
         f"(year({d}) - year({dob}) - CASE WHEN month({d}) < month({dob}) OR "
