@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -56,6 +57,8 @@ STAGE_SOURCES = "hashing sources"  # after each source file is hashed (done = fi
 STAGE_TABLES = "writing tables"  # done = 0 before the first file, then after each Parquet file
 STAGE_MANIFEST = "manifest written"  # (1, 1): every file is written and synced; not yet renamed
 STAGE_PUBLISHED = "published"  # (1, 1): renamed into place
+
+WRITER_THREADS = min(4, os.cpu_count() or 1)
 
 # Parquet settings are fixed so that the same table always gives the same bytes. Row groups of
 # DuckDB's own size let it scan a large table on every core.
@@ -189,11 +192,18 @@ def publish(
         temp = council / f"{TEMP_PREFIX}{new_id}-{secrets.token_hex(4)}"
         temp.mkdir()
         try:
-            files = {}
             report(STAGE_TABLES, 0, len(outputs))
-            for name, table in outputs.items():
-                files[table_file(name)] = _write_parquet(table, temp / table_file(name))
-                report(STAGE_TABLES, len(files), len(outputs))
+            # Arrow encodes and compresses without holding the GIL, so the files are written on a few
+            # threads; the manifest lists them in the model's order all the same.
+            with ThreadPoolExecutor(WRITER_THREADS) as pool:
+                writes = {
+                    name: pool.submit(_write_parquet, table, temp / table_file(name))
+                    for name, table in outputs.items()
+                }
+                for done, write in enumerate(as_completed(writes.values()), 1):
+                    write.result()
+                    report(STAGE_TABLES, done, len(outputs))
+            files = {table_file(name): write.result() for name, write in writes.items()}
             for name, content in attachments.items():
                 _write_bytes(content, temp / name)
                 files[name] = {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
