@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from clearsight.formats.common.excel import (
     EXCEL_SUFFIXES,
@@ -29,6 +30,8 @@ from clearsight.formats.common.excel import (
 from clearsight.formats.common.limits import check_file_size
 from clearsight.formats.common.text import decode_csv_text
 from clearsight.model.issues import UnusableInput
+
+T = TypeVar("T")
 
 CSV_SUFFIX = ".csv"
 SUFFIXES = (*EXCEL_SUFFIXES, CSV_SUFFIX)
@@ -87,23 +90,34 @@ def read_csv(path: Path, limit_mb: float) -> list[Sheet]:
     return [sheet]
 
 
-def read_workbook(path: Path, limit_mb: float, nrows: int | None = None) -> list[Sheet]:
-    """Every non-empty worksheet of an xlsx workbook (only the first `nrows` rows, if given)."""
+def read_workbook(path: Path, limit_mb: float, prepare: Callable[[Sheet], T]) -> list[T]:
+    """`prepare(sheet)` for every non-empty worksheet of an xlsx workbook, in the workbook's order.
+
+    `prepare` runs on the threads that parse the sheets, so one sheet is prepared while the next is
+    still being parsed; it must not change shared state.
+    """
     with open_workbook(path, limit_mb) as workbook:
         names = worksheet_names(workbook)
-    sheets = read_sheets(path, names, lambda name, cells: _split(path, name, cells, excel=True), nrows)
-    return [s for s in sheets if s is not None]
+
+    def each(name: str, cells: list[list[object]]) -> T | None:
+        sheet = _split(path, name, cells, excel=True)
+        return None if sheet is None else prepare(sheet)
+
+    return [done for done in read_sheets(path, names, each) if done is not None]
 
 
-def read_file(path: Path, limit_mb: float) -> list[Sheet]:
-    """The sheets of one Annex A file. Raises UnusableInput for a file that cannot be used at all."""
+def read_file(path: Path, limit_mb: float, prepare: Callable[[Sheet], T]) -> list[T]:
+    """`prepare(sheet)` for the sheets of one Annex A file, in order.
+
+    Raises UnusableInput for a file that cannot be used at all.
+    """
     if not path.is_file():
         raise UnusableInput(str(path), "does not exist or is not a file")
     suffix = path.suffix.lower()
     if suffix == CSV_SUFFIX:
-        return read_csv(path, limit_mb)
+        return [prepare(sheet) for sheet in read_csv(path, limit_mb)]
     if suffix in EXCEL_SUFFIXES or suffix == ".xls":
-        return read_workbook(path, limit_mb)
+        return read_workbook(path, limit_mb, prepare)
     found = f"a {suffix} file" if suffix else "a file with no extension"
     raise UnusableInput(str(path), f"is {found}, not an Annex A workbook (.xlsx) or csv file")
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from clearsight.formats.annex_a import care, link, lists
 from clearsight.formats.annex_a.assemble import Builder, combine
-from clearsight.formats.annex_a.cells import convert
-from clearsight.formats.annex_a.files import SUFFIXES, iter_headers, read_file
+from clearsight.formats.annex_a.cells import Cells, convert
+from clearsight.formats.annex_a.files import SUFFIXES, Sheet, iter_headers, read_file
 from clearsight.formats.annex_a.profiles import recognise_sheet
 from clearsight.formats.common.files import find_files
 from clearsight.formats.common.result import FormatResult
@@ -58,7 +58,7 @@ def read(
     result = FormatResult(SOURCE_FORMAT)
     builder = Builder(la_code, as_at)
     for path in find_files(given, SUFFIXES):
-        sheets = read_file(path, limit_mb)
+        prepared = read_file(path, limit_mb, _prepare)
         source = describe_source(path)
         if source.name in result.files:
             raise UnusableInput(
@@ -66,18 +66,11 @@ def read(
             )
         result.files[source.name] = source
         builder.paths[source.name] = str(path)
-        for sheet in sheets:
-            recognised = recognise_sheet(sheet.header, sheet.label)
-            if recognised is None:
-                result.issues.append(Issue(NOT_A_LIST, WARNING, file=str(path), sheet=sheet.label))
-                continue
-            if recognised.spec.current.columns[0].key not in recognised.match.columns:
-                result.issues.append(Issue(NO_ID, ERROR, file=str(path), sheet=sheet.label))
-                continue
-            cells, issues = convert(sheet, recognised)
+        for list_number, cells, issues in prepared:
             result.issues += issues
-            builder.sheets += 1
-            MAPPINGS[recognised.spec.number](builder, cells)
+            if cells is not None:
+                builder.sheets += 1
+                MAPPINGS[list_number](builder, cells)
     if builder.sheets == 0:
         names = ", ".join(str(p) for p in given) or "(no files)"
         raise UnusableInput(names, "holds no Annex A list: no sheet has the columns of lists 1-11")
@@ -92,6 +85,18 @@ def read(
             result.add(name, rows.stored, rows.origin, rows.raw if rows.raw.num_columns else None)
     result.issues += builder.issues + issues
     return result
+
+
+def _prepare(sheet: Sheet) -> tuple[int | None, Cells | None, list[Issue]]:
+    """(list number, the sheet's cells in stored form, its issues); no cells for a sheet of no list."""
+    recognised = recognise_sheet(sheet.header, sheet.label)
+    where = {"file": str(sheet.path), "sheet": sheet.label}
+    if recognised is None:
+        return None, None, [Issue(NOT_A_LIST, WARNING, **where)]
+    if recognised.spec.current.columns[0].key not in recognised.match.columns:
+        return None, None, [Issue(NO_ID, ERROR, **where)]
+    cells, issues = convert(sheet, recognised)
+    return recognised.spec.number, cells, issues
 
 
 def recognise(path: Path | str, *, limit_mb: float = 200) -> bool:
