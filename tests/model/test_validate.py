@@ -17,10 +17,7 @@ AS_AT = dt.date(2025, 3, 31)
 
 def table(name, *rows):
     """A canonical table with the model's schema; columns a row leaves out are NULL."""
-    declared = TABLES[name]
-    return pa.table(
-        {c.name: [r.get(c.name) for r in rows] for c in declared.columns}, schema=declared.arrow_schema
-    )
+    return TABLES[name].from_rows(rows)
 
 
 def person(pid="P1", dob=dt.date(2015, 6, 1), **more):

@@ -5,6 +5,7 @@ Must not import anything from the rest of clearsight except the standard library
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -86,3 +87,16 @@ class Table:
 
     def empty(self) -> pa.Table:
         return self.arrow_schema.empty_table()
+
+    def from_rows(self, rows: Iterable[Mapping[str, object]]) -> pa.Table:
+        """A table of this schema from rows given as mappings; a column a row leaves out is null.
+
+        Raises KeyError for a key that is not a column, so that a misspelt name never passes silently.
+        """
+        rows = list(rows)
+        unknown = sorted({key for row in rows for key in row} - set(self.column_names))
+        if unknown:
+            raise KeyError(f"{self.name} has no column {', '.join(unknown)}")
+        return pa.table(
+            {c.name: [r.get(c.name) for r in rows] for c in self.columns}, schema=self.arrow_schema
+        )

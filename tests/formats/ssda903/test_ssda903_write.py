@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 
-import pyarrow as pa
 import pytest
 
 from clearsight.formats.common.spec_diffs import SpecError
@@ -14,7 +13,7 @@ D = dt.date
 
 
 def table(name, *rows):
-    return pa.Table.from_pylist(list(rows), schema=TABLES[name].arrow_schema)
+    return TABLES[name].from_rows(rows)
 
 
 def snapshot(start):

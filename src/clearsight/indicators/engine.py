@@ -1,0 +1,564 @@
+"""The indicator engine: run the catalogue over a set of canonical tables and produce the results.
+
+Each indicator's SQL yields its items (indicators.md §2.5); the engine gathers every indicator's items
+into one table and computes from it, for all indicators at once:
+
+- **values**: one row per indicator (`VALUE_COLUMNS`): value, numerator, denominator, not yet due,
+  exclusions by reason, critical count, RAG status, direction of travel, availability and notes;
+- **breakdowns**: numerator, denominator and value per cell of team, worker, age band, ethnicity and
+  disability (§6); every item falls in exactly one cell of each breakdown, so cells add up;
+- **exceptions**: the child-level rows of §7, with who must act now, days overdue and a stable key.
+
+An indicator whose deciding source is unpopulated (§2.6 rule 5), or which needs history that an
+Annex A-only table does not hold (§2.6 rule 7), is reported as not available, with no value and no
+exceptions; it never reports a number the data cannot support. Must not import Django or the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from clearsight.calendar import add_months
+from clearsight.indicators import rag
+from clearsight.indicators.catalogue import ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, STATES, Indicator, catalogue
+from clearsight.indicators.config import Config, default_config
+from clearsight.indicators.session import ANNEX_A, Run, default_period, open_session, table_sources
+
+NOT_AVAILABLE = "not available from this data"
+LATEST_ONLY = "latest recorded events only (Annex A)"
+ANNEX_A_LOOKBACK_MONTHS = 6  # formats.md §3.0: lists 1-9 look back 6 months (10-11: 12)
+ANNEX_A_LONG_LOOKBACK = frozenset({"ssd_permanence"})
+POPULATION_BAND = "0-17"
+
+Progress = Callable[[int, int], None]
+
+
+class IndicatorError(RuntimeError):
+    """An indicator's SQL failed or returned items that break the item contract (a catalogue defect)."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """The results of one run: values, breakdowns and exceptions, as Arrow tables."""
+
+    values: pa.Table
+    breakdowns: pa.Table
+    exceptions: pa.Table
+
+
+def compute(
+    tables: Mapping[str, pa.Table],
+    as_at: dt.date,
+    *,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    config: Config | None = None,
+    provenance: pa.Table | None = None,
+    sources: Mapping[str, frozenset[str]] | None = None,
+    previous: Results | None = None,
+    indicators: Iterable[Indicator] | None = None,
+    progress: Progress | None = None,
+) -> Results:
+    """Run the catalogue (or the indicators given) for one as-at date and reporting period.
+
+    Args:
+        tables: canonical table name → Arrow table; tables not given count as empty.
+        period_start, period_end: the reporting period; by default the 12 months ending at `as_at`.
+        provenance: the rows' provenance (formats.md §2.7), which tells Annex A rows apart; without
+            it, `sources` gives the source formats of whole tables.
+        previous: the results of the council's previous snapshot, for direction of travel and each
+            exception's `first_seen_as_at`.
+    """
+    config = config or default_config()
+    start, end = default_period(as_at)
+    run = Run(as_at, period_start or start, period_end or end)
+    if run.period_end > run.as_at or run.period_start > run.period_end:
+        raise ValueError(
+            f"the period {run.period_start} to {run.period_end} must end by the as-at date {as_at}"
+        )
+    chosen = list(indicators) if indicators is not None else list(catalogue())
+    source_sets = dict(sources) if sources is not None else table_sources(provenance)
+    con = open_session(tables, run, config, provenance=provenance, sources=source_sets)
+    try:
+        _create_items_table(con)
+        outcomes = []
+        for done, indicator in enumerate(chosen, 1):
+            outcomes.append(_run_indicator(con, indicator, run, config, tables, source_sets))
+            if progress:
+                progress(done, len(chosen))
+        population = _population(con)
+        values = _values(con, outcomes, run, config, population, previous)
+        breakdowns = _breakdowns(con, chosen, population)
+        exceptions = _exceptions(con, chosen, run, previous)
+    finally:
+        con.close()
+    return Results(values, breakdowns, exceptions)
+
+
+@dataclass
+class _Outcome:
+    indicator: Indicator
+    available: bool
+    notes: list[str]
+    period_start: dt.date
+    supporting: dict[str, object]
+
+
+def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
+    columns = ", ".join(f"{name} {kind}" for name, kind in ITEM_COLUMNS.items())
+    con.execute(f"CREATE TEMP TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR)")
+
+
+def _unpopulated(requirement: str, tables: Mapping[str, pa.Table], threshold: float) -> bool:
+    """§2.6 rule 5: the table is empty or absent, or the column is blank in more than `threshold` of rows."""
+    table_name, _, column = requirement.partition(".")
+    table = tables.get(table_name)
+    if table is None or table.num_rows == 0:
+        return True
+    if not column:
+        return False
+    if column not in table.column_names:
+        return True
+    return table[column].null_count / table.num_rows > threshold
+
+
+def _run_indicator(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    run: Run,
+    config: Config,
+    tables: Mapping[str, pa.Table],
+    sources: Mapping[str, frozenset[str]],
+) -> _Outcome:
+    notes = list(indicator.notes)
+    annex_a_only = [t for t in indicator.annex_a_tables if sources.get(t) == frozenset({ANNEX_A})]
+    threshold = float(config["dq.unpopulated_threshold"])
+    if indicator.annex_a == "unavailable" and annex_a_only:
+        return _Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
+    if any(_unpopulated(r, tables, threshold) for r in indicator.requires):
+        return _Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
+    period_start = run.period_start
+    if annex_a_only:
+        notes.append(LATEST_ONLY)
+        if indicator.type == "period":
+            months = 12 if set(annex_a_only) <= ANNEX_A_LONG_LOOKBACK else ANNEX_A_LOOKBACK_MONTHS
+            window_start = _months_before(run.as_at, months)
+            if window_start > period_start:
+                period_start = window_start
+                notes.append(
+                    f"period {period_start:%d %b %Y} to {run.period_end:%d %b %Y} (Annex A look-back)"
+                )
+    con.execute(f"SET VARIABLE period_start = DATE '{period_start.isoformat()}'")
+    name = f"_items_{indicator.id}"
+    try:
+        con.execute(f"CREATE TEMP TABLE {name} AS {indicator.sql}")
+        found = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+        _check_items(con, indicator, name, found)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW items AS SELECT * FROM {name}")
+        notes += [
+            note["note"]
+            for note in indicator.conditional_notes
+            if con.execute(f"SELECT ({note['when']})").fetchone()[0]
+        ]
+        supporting = {key: con.execute(sql).fetchone()[0] for key, sql in indicator.supporting.items()}
+        con.execute(_insert_items(indicator, name, found))
+    except duckdb.Error as error:
+        raise IndicatorError(f"{indicator.path.name} ({indicator.code}): {error}") from error
+    finally:
+        con.execute(f"SET VARIABLE period_start = DATE '{run.period_start.isoformat()}'")
+    return _Outcome(indicator, True, notes, period_start, supporting)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    return add_months(day, -months) + dt.timedelta(days=1)
+
+
+def _check_items(con: duckdb.DuckDBPyConnection, indicator: Indicator, name: str, found: list[str]) -> None:
+    missing = [c for c in REQUIRED_ITEM_COLUMNS if c not in found]
+    if missing:
+        raise IndicatorError(f"{indicator.path.name}: the item SQL returns no {', '.join(missing)} column")
+    allowed = ", ".join(f"'{s}'" for s in STATES)
+    bad = con.execute(
+        f"SELECT DISTINCT state FROM {name} WHERE state IS NULL OR state NOT IN ({allowed})"
+    ).fetchall()
+    if bad:
+        raise IndicatorError(f"{indicator.path.name}: items have states {bad} (allowed: {allowed})")
+
+
+def _insert_items(indicator: Indicator, name: str, found: list[str]) -> str:
+    """The INSERT that copies one indicator's items into `_items`, defaults filled and extras as JSON."""
+    defaults = {
+        "numerator": "CASE WHEN state = 'MET' THEN 1.0 ELSE 0.0 END",
+        "denominator": "CASE WHEN state IN ('MET', 'NOT_MET') THEN 1.0 ELSE 0.0 END",
+    }
+    columns = []
+    for column, kind in ITEM_COLUMNS.items():
+        if column in found:
+            columns.append(f"CAST({column} AS {kind})")
+        else:
+            columns.append(defaults.get(column, f"CAST(NULL AS {kind})"))
+    extras = [c for c in found if c not in ITEM_COLUMNS]
+    details = (
+        "to_json(struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in extras) + "))::VARCHAR"
+        if extras
+        else "NULL"
+    )
+    return f"INSERT INTO _items SELECT '{indicator.id}', {', '.join(columns)}, {details} FROM {name}"
+
+
+def _population(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Child population by age band (ext_population), with 0-17 summed from the bands when not given."""
+    rows = dict(con.execute("SELECT age_band, sum(count) FROM ext_population GROUP BY ALL").fetchall())
+    if POPULATION_BAND not in rows:
+        bands = [v for k, v in rows.items() if k in ("under 1", "1-4", "5-9", "10-15", "16-17")]
+        if bands:
+            rows[POPULATION_BAND] = sum(bands)
+    return {k: float(v) for k, v in rows.items() if v is not None}
+
+
+def _value(unit: str, numerator: float, denominator: float) -> float | None:
+    if unit == "count":
+        return numerator
+    if not denominator:
+        return None
+    scale = {"percent": 100.0, "rate_10k": 10_000.0}.get(unit, 1.0)
+    return scale * numerator / denominator
+
+
+VALUE_COLUMNS = pa.schema(
+    [
+        ("id", pa.string()),
+        ("code", pa.string()),
+        ("title", pa.string()),
+        ("area", pa.string()),
+        ("unit", pa.string()),
+        ("polarity", pa.string()),
+        ("type", pa.string()),
+        ("value", pa.float64()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("available", pa.bool_()),
+        ("note", pa.string()),
+        ("status", pa.string()),
+        ("direction", pa.string()),
+        ("previous_value", pa.float64()),
+        ("target", pa.float64()),
+        ("tolerance", pa.float64()),
+        ("not_yet_due", pa.int64()),
+        ("excluded_by_reason", pa.string()),
+        ("critical_count", pa.int64()),
+        ("exception_count", pa.int64()),
+        ("supporting", pa.string()),
+        ("as_at", pa.date32()),
+        ("period_start", pa.date32()),
+        ("period_end", pa.date32()),
+        ("config_version", pa.string()),
+    ]
+)
+
+
+def _values(
+    con: duckdb.DuckDBPyConnection,
+    outcomes: list[_Outcome],
+    run: Run,
+    config: Config,
+    population: Mapping[str, float],
+    previous: Results | None,
+) -> pa.Table:
+    totals = {
+        row[0]: row[1:]
+        for row in con.execute(
+            """
+            SELECT indicator_id, sum(numerator), sum(denominator),
+                count(*) FILTER (state = 'NOT_YET_DUE')
+            FROM _items GROUP BY ALL
+            """
+        ).fetchall()
+    }
+    excluded: dict[str, dict[str, int]] = {}
+    for indicator_id, reason, n in con.execute(
+        "SELECT indicator_id, coalesce(reason, 'UNSPECIFIED'), count(*) FROM _items "
+        "WHERE state = 'EXCLUDED' GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
+        excluded.setdefault(indicator_id, {})[reason] = n
+    flagged = {}
+    for outcome in outcomes:
+        when = outcome.indicator.exceptions_when
+        if when and outcome.available:
+            flagged[outcome.indicator.id] = con.execute(
+                f"SELECT count(*), count(*) FILTER (coalesce(severity, 'normal') = 'critical') "
+                f"FROM _items WHERE indicator_id = ? AND ({when})",
+                [outcome.indicator.id],
+            ).fetchone()
+    before = _previous_values(previous, config.version)
+    rows = []
+    for outcome in outcomes:
+        i = outcome.indicator
+        numerator, denominator, not_yet_due = totals.get(i.id, (0.0, 0.0, 0))
+        notes = list(outcome.notes)
+        settings = config.indicator(i.id)
+        available = outcome.available
+        if available and i.unit == "rate_10k":
+            denominator = population.get(POPULATION_BAND)
+            if not denominator:
+                available = False
+                notes.append("no child population (ext_population) supplied")
+            elif not config["population.source"]:
+                notes.append("population source not stated")
+        value = _value(i.unit, numerator or 0.0, denominator or 0.0) if available else None
+        target = rag.target_in_force(
+            settings.get("target", i.target), settings.get("target_schedule"), run.as_at
+        )
+        tolerance = settings.get("tolerance", i.tolerance)
+        status = rag.status(
+            value,
+            polarity=i.polarity,
+            target=target,
+            tolerance=tolerance,
+            denominator=None if i.unit in ("count", "rate_10k") else denominator,
+            min_denominator=settings.get("min_denominator", i.min_denominator),
+            available=available,
+        )
+        prior = before.get(i.id)
+        trend = rag.direction(
+            value if status not in (rag.LOW_N,) else None,
+            prior,
+            polarity=i.polarity,
+            unit=i.unit,
+            minimum_change=settings.get("dot_threshold"),
+        )
+        mode = settings.get("rag_mode", config["rag_mode"])
+        if mode == "direction" and status not in (rag.NO_DATA, rag.NO_SOURCE_DATA, rag.LOW_N):
+            status = rag.status_by_direction(trend)
+        count, critical = flagged.get(i.id, (0, 0))
+        if settings.get("critical_overrides_rag", False) and critical:
+            status = rag.RED
+        rows.append(
+            {
+                "id": i.id,
+                "code": i.code,
+                "title": i.title,
+                "area": i.area,
+                "unit": i.unit,
+                "polarity": i.polarity,
+                "type": i.type,
+                "value": value,
+                "numerator": numerator if available else None,
+                "denominator": denominator if available else None,
+                "available": available,
+                "note": "; ".join(dict.fromkeys(notes)) or None,
+                "status": status,
+                "direction": trend,
+                "previous_value": prior,
+                "target": target,
+                "tolerance": tolerance,
+                "not_yet_due": not_yet_due if available else 0,
+                "excluded_by_reason": json.dumps(excluded.get(i.id, {}), sort_keys=True),
+                "critical_count": critical,
+                "exception_count": count,
+                "supporting": json.dumps(outcome.supporting, default=str, sort_keys=True),
+                "as_at": run.as_at,
+                "period_start": outcome.period_start,
+                "period_end": run.period_end,
+                "config_version": config.version,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=VALUE_COLUMNS)
+
+
+def _previous_values(previous: Results | None, version: str) -> dict[str, float]:
+    """Earlier values under the same configuration (§4: different config_version means no comparison)."""
+    if previous is None:
+        return {}
+    return {
+        row["id"]: row["value"]
+        for row in previous.values.to_pylist()
+        if row["config_version"] == version and row["value"] is not None and row["status"] != rag.LOW_N
+    }
+
+
+BREAKDOWN_CELLS = {
+    "team": "coalesce(tn.team_name, i.team_id, 'Unallocated')",
+    "worker": "coalesce(wn.worker_name, i.worker_id, 'Unallocated')",
+    "age_band": "coalesce(child_age_band(p.dob, p.expected_dob, coalesce(i.ref_date, as_at())), 'Unknown')",
+    "ethnicity": "coalesce(p.ethnicity, 'Unknown')",
+    "disability": "coalesce(p.disability, 'Unknown')",
+}
+
+
+def _breakdowns(
+    con: duckdb.DuckDBPyConnection, indicators: list[Indicator], population: Mapping[str, float]
+) -> pa.Table:
+    """Numerator and denominator per cell of each breakdown an indicator supports (§6)."""
+    units = {i.id: i.unit for i in indicators}
+    parts = []
+    for name, cell in BREAKDOWN_CELLS.items():
+        wanted = [i.id for i in indicators if name in i.breakdowns]
+        if not wanted:
+            continue
+        ids = ", ".join(f"'{x}'" for x in wanted)
+        parts.append(
+            f"SELECT i.indicator_id, '{name}' AS breakdown, {cell} AS cell, "
+            "sum(i.numerator) AS numerator, sum(i.denominator) AS denominator "
+            "FROM _items i LEFT JOIN people p ON p.person_id = i.child_id "
+            "LEFT JOIN team_names tn ON tn.team_id = i.team_id "
+            "LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id "
+            f"WHERE i.indicator_id IN ({ids}) AND i.state <> 'EXCLUDED' GROUP BY ALL"
+        )
+    schema = pa.schema(
+        [
+            ("indicator_id", pa.string()),
+            ("breakdown", pa.string()),
+            ("cell", pa.string()),
+            ("numerator", pa.float64()),
+            ("denominator", pa.float64()),
+            ("value", pa.float64()),
+        ]
+    )
+    if not parts:
+        return schema.empty_table()
+    rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3").fetchall()
+    out = []
+    for indicator_id, breakdown, cell, numerator, denominator in rows:
+        unit = units[indicator_id]
+        if unit == "rate_10k":
+            denominator = population.get(cell) if breakdown == "age_band" else None
+            value = _value(unit, numerator, denominator) if denominator else None
+        else:
+            value = _value(unit, numerator, denominator)
+        out.append(
+            {
+                "indicator_id": indicator_id,
+                "breakdown": breakdown,
+                "cell": cell,
+                "numerator": numerator,
+                "denominator": denominator,
+                "value": value,
+            }
+        )
+    return pa.Table.from_pylist(out, schema=schema)
+
+
+EXCEPTION_COLUMNS = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("code", pa.string()),
+        ("as_at", pa.date32()),
+        ("severity", pa.string()),
+        ("condition", pa.string()),
+        ("reason", pa.string()),
+        ("child_id", pa.string()),
+        ("child_name", pa.string()),
+        ("age", pa.int64()),
+        ("team", pa.string()),
+        ("worker", pa.string()),
+        ("record_id", pa.string()),
+        ("trigger_date", pa.date32()),
+        ("due_date", pa.date32()),
+        ("event_date", pa.date32()),
+        ("days_overdue", pa.int64()),
+        ("wd_overdue", pa.int64()),
+        ("event_team", pa.string()),
+        ("event_worker", pa.string()),
+        ("exception_key", pa.string()),
+        ("first_seen_as_at", pa.date32()),
+        ("details", pa.string()),
+    ]
+)
+
+
+def _exceptions(
+    con: duckdb.DuckDBPyConnection, indicators: list[Indicator], run: Run, previous: Results | None
+) -> pa.Table:
+    """The exception rows of §7, sorted critical first, then the most overdue, then by child."""
+    parts = []
+    for order, i in enumerate(indicators):
+        if not i.exceptions_when:
+            continue
+        wd = (
+            "wd_between(i.due_date, coalesce(i.event_date, as_at()))"
+            if i.working_days
+            else "CAST(NULL AS BIGINT)"
+        )
+        parts.append(
+            f"SELECT {order} AS ordinal, '{i.code}' AS code, {wd} AS wd_overdue, i.* FROM _items i "
+            f"WHERE i.indicator_id = '{i.id}' AND ({i.exceptions_when})"
+        )
+    if not parts:
+        return EXCEPTION_COLUMNS.empty_table()
+    con.register("_first_seen", _first_seen(previous))
+    sql = f"""
+        SELECT
+            x.indicator_id, x.code, as_at() AS as_at, coalesce(x.severity, 'normal') AS severity,
+            x.condition, x.reason, x.child_id, p.child_name,
+            CASE WHEN p.dob IS NOT NULL AND p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
+            coalesce(tn.team_name, coalesce(a.team_id, x.team_id)) AS team,
+            coalesce(wn.worker_name, coalesce(a.worker_id, x.worker_id)) AS worker,
+            x.record_id, x.trigger_date, x.due_date, x.event_date,
+            CASE WHEN x.due_date IS NULL THEN NULL
+                 ELSE date_diff('day', x.due_date, coalesce(x.event_date, as_at())) END AS days_overdue,
+            x.wd_overdue,
+            coalesce(etn.team_name, x.team_id) AS event_team,
+            coalesce(ewn.worker_name, x.worker_id) AS event_worker,
+            concat_ws(':', x.indicator_id, x.record_id, coalesce(CAST(x.due_date AS VARCHAR), ''))
+                AS exception_key,
+            x.details, x.ordinal
+        FROM ({" UNION ALL ".join(parts)}) x
+        LEFT JOIN people p ON p.person_id = x.child_id
+        LEFT JOIN allocation_now a ON a.person_id = x.child_id
+        LEFT JOIN team_names tn ON tn.team_id = coalesce(a.team_id, x.team_id)
+        LEFT JOIN worker_names wn ON wn.worker_id = coalesce(a.worker_id, x.worker_id)
+        LEFT JOIN team_names etn ON etn.team_id = x.team_id
+        LEFT JOIN worker_names ewn ON ewn.worker_id = x.worker_id
+    """
+    table = con.sql(
+        f"""
+        SELECT e.* EXCLUDE (ordinal, details),
+            coalesce(LEAST(f.first_seen_as_at, e.as_at), e.as_at) AS first_seen_as_at, e.details
+        FROM ({sql}) e LEFT JOIN _first_seen f USING (exception_key)
+        ORDER BY e.severity = 'critical' DESC, e.days_overdue DESC NULLS LAST, e.child_id NULLS LAST,
+            e.ordinal, e.record_id
+        """
+    ).to_arrow_table()
+    return table.select(EXCEPTION_COLUMNS.names).cast(EXCEPTION_COLUMNS)
+
+
+def _first_seen(previous: Results | None) -> pa.Table:
+    schema = pa.schema([("exception_key", pa.string()), ("first_seen_as_at", pa.date32())])
+    if previous is None or not previous.exceptions.num_rows:
+        return schema.empty_table()
+    return previous.exceptions.select(schema.names).cast(schema)
+
+
+def critical_register(exceptions: pa.Table) -> pa.Table:
+    """Every open critical exception once per child and condition (§7): the first raising indicator's row
+    in catalogue order, with the oldest first_seen_as_at."""
+    con = duckdb.connect()
+    try:
+        con.register("exceptions", exceptions)
+        order = {i.id: n for n, i in enumerate(catalogue())}
+        con.register(
+            "catalogue_order",
+            pa.table({"indicator_id": list(order), "ordinal": list(order.values())}),
+        )
+        return con.sql(
+            """
+            SELECT e.* REPLACE (
+                min(e.first_seen_as_at) OVER (PARTITION BY e.child_id, e.condition) AS first_seen_as_at
+            )
+            FROM exceptions e LEFT JOIN catalogue_order o USING (indicator_id)
+            WHERE e.severity = 'critical'
+            QUALIFY row_number() OVER (
+                PARTITION BY e.child_id, coalesce(e.condition, e.indicator_id) ORDER BY o.ordinal, e.record_id
+            ) = 1
+            ORDER BY e.days_overdue DESC NULLS LAST, e.child_id
+            """
+        ).to_arrow_table()
+    finally:
+        con.close()
