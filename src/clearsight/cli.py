@@ -18,9 +18,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from clearsight import __version__, pipeline, synth
 from clearsight.formats.common.limits import max_file_mb
 from clearsight.formats.registry import WRITERS
+from clearsight.indicators import listing, store
 from clearsight.model.issues import UnusableInput
 from clearsight.paths import data_root
-from clearsight.render import print_outcome
+from clearsight.render import print_outcome, print_rows, print_values
+from clearsight.tabular import csv_text, json_text, xlsx_bytes
 from clearsight.warehouse import WarehouseError, list_councils
 
 app = typer.Typer(
@@ -200,6 +202,124 @@ def demo_command(
     with progress_bar() as progress:
         outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
     print_outcome(outcome)
+
+
+FORMATS = ("table", "json", "csv", "xlsx")
+EXCEPTION_TABLE_COLUMNS = [
+    "severity",
+    "condition",
+    "code",
+    "reason",
+    "child_id",
+    "age",
+    "team",
+    "worker",
+    "record_id",
+    "due_date",
+    "days_overdue",
+]
+
+
+def _emit(rows: list[dict], fmt: str, out: Path | None, sheet: str) -> None:
+    """Write rows as json, csv or xlsx to --out, or json and csv to stdout."""
+    if fmt == "xlsx" and out is None:
+        err.print("[bold red]--format xlsx needs --out FILE.xlsx[/]")
+        raise typer.Exit(2)
+    names = list(rows[0]) if rows else []
+    records = [[row[n] for n in names] for row in rows]
+    if fmt == "xlsx":
+        out.write_bytes(xlsx_bytes({sheet: (names, records)}))
+    else:
+        text = json_text(rows) + "\n" if fmt == "json" else csv_text(names, records)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    if out is not None:
+        err.print(f"Wrote {len(rows):,} rows to {out}")
+
+
+def _results(data: Path | None, la: str | None, snapshot: str | None):
+    try:
+        chosen = pipeline.find_snapshot(data_root(data), la, snapshot)
+        return chosen, store.read_results(chosen)
+    except WarehouseError as error:
+        err.print(f"[bold red]No results:[/] {error}")
+        raise typer.Exit(1) from None
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        err.print(f"[bold red]--format must be one of {', '.join(FORMATS)}[/]")
+        raise typer.Exit(2)
+
+
+@app.command("indicators")
+def indicators_command(
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    la: str | None = typer.Option(
+        None, "--la", help="Council code (needed when the data root holds several)."
+    ),
+    snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id [default: the latest]."),
+    trend: str | None = typer.Option(
+        None, "--trend", help="An indicator id or code: its value in every snapshot."
+    ),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv or xlsx."),
+    out: Path | None = typer.Option(None, "--out", help="File to write (needed for xlsx) [default: stdout]."),
+) -> None:
+    """The indicator values of a snapshot (or one indicator's trend across snapshots)."""
+    _check_format(fmt)
+    if trend is not None:
+        try:
+            rows = store.trend(data_root(data), la, trend).to_pylist()
+        except (KeyError, WarehouseError) as error:
+            err.print(f"[bold red]No trend:[/] {error}")
+            raise typer.Exit(1) from None
+        if fmt == "table":
+            print_rows(rows, list(store.TREND_COLUMNS), f"{trend} in every snapshot")
+        else:
+            _emit(rows, fmt, out, "Trend")
+        return
+    chosen, results = _results(data, la, snapshot)
+    rows = listing.value_rows(results.values)
+    if fmt == "table":
+        print_values(rows, f"Indicators for council {chosen.la_code}, as at {chosen.as_at} ({chosen.id})")
+    else:
+        _emit(rows, fmt, out, "Indicators")
+
+
+@app.command("exceptions")
+def exceptions_command(
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    la: str | None = typer.Option(
+        None, "--la", help="Council code (needed when the data root holds several)."
+    ),
+    snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id [default: the latest]."),
+    indicator: str | None = typer.Option(None, "--indicator", help="Only this indicator's (id or code)."),
+    severity: str | None = typer.Option(
+        None, "--severity", help="critical or normal; critical alone prints the leaders-must-know register."
+    ),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv or xlsx."),
+    out: Path | None = typer.Option(None, "--out", help="File to write (needed for xlsx) [default: stdout]."),
+) -> None:
+    """The children behind the figures: exception lists, or the critical register."""
+    _check_format(fmt)
+    if severity not in (None, "critical", "normal"):
+        err.print("[bold red]--severity must be critical or normal[/]")
+        raise typer.Exit(2)
+    chosen, results = _results(data, la, snapshot)
+    try:
+        selected = listing.select_exceptions(results.exceptions, indicator=indicator, severity=severity)
+    except KeyError as error:
+        err.print(f"[bold red]Unknown indicator:[/] {error.args[0]}")
+        raise typer.Exit(2) from None
+    rows = listing.exception_rows(selected)
+    if fmt == "table":
+        title = "Leaders must know" if severity == "critical" and indicator is None else "Exceptions"
+        print_rows(rows, EXCEPTION_TABLE_COLUMNS, f"{title}: council {chosen.la_code}, as at {chosen.as_at}")
+        err.print(f"{len(rows):,} rows")
+    else:
+        _emit(rows, fmt, out, "Exceptions")
 
 
 def _export_command(writer: str, out_help: str):

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-import xlsxwriter
-
 from clearsight import __version__
 from clearsight.model.issues import SEVERITIES, Issue
 from clearsight.model.validate import summarise
+from clearsight.tabular import xlsx_bytes
 
 JSON_NAME = "data-quality.json"
 HTML_NAME = "data-quality.html"
@@ -29,7 +27,6 @@ XLSX_NAME = "data-quality.xlsx"
 ISSUE_COLUMNS = ("severity", "file", "sheet", "row", "table", "key", "column", "value", "problem")
 SUMMARY_COLUMNS = ("severity", "file", "table", "column", "problem", "count")
 HTML_ROW_LIMIT = 5_000  # beyond this, the HTML says so and points to the xlsx and JSON, which hold all
-XLSX_ROW_LIMIT = 1_048_575  # Excel's last row, less the header
 
 
 @dataclass(frozen=True)
@@ -114,22 +111,13 @@ th{{background:#f3f2f1}}caption{{font-weight:bold;text-align:left;padding:.5rem 
 
 def as_xlsx(issues: Sequence[Issue], context: ReportContext) -> bytes:
     """The report as a workbook: a Summary sheet and an Issues sheet, each filterable."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True, "bg_color": "#F3F2F1"})
-    for title, names, records in (
-        ("Summary", SUMMARY_COLUMNS, [tuple(asdict(r).values()) for r in summarise(issues)]),
-        ("Issues", ISSUE_COLUMNS, [tuple(getattr(i, c) for c in ISSUE_COLUMNS) for i in _ordered(issues)]),
-    ):
-        sheet = book.add_worksheet(title)
-        sheet.write_row(0, 0, names, bold)
-        for n, record in enumerate(records[:XLSX_ROW_LIMIT], start=1):
-            sheet.write_row(n, 0, record)
-        sheet.autofilter(0, 0, max(1, min(len(records), XLSX_ROW_LIMIT)), len(names) - 1)
-        sheet.freeze_panes(1, 0)
-        sheet.set_column(0, len(names) - 1, 18)
-    book.close()
-    return buffer.getvalue()
+    every = (tuple(getattr(i, c) for c in ISSUE_COLUMNS) for i in _ordered(issues))
+    return xlsx_bytes(
+        {
+            "Summary": (SUMMARY_COLUMNS, [tuple(asdict(r).values()) for r in summarise(issues)]),
+            "Issues": (ISSUE_COLUMNS, every),
+        }
+    )
 
 
 def report_files(issues: Sequence[Issue], context: ReportContext) -> dict[str, bytes]:

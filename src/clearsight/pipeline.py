@@ -18,6 +18,7 @@ from clearsight.data_quality import ReportContext, report_files
 from clearsight.formats.common.result import FormatResult
 from clearsight.formats.merge import merge
 from clearsight.formats.registry import FORMATS, WRITERS, route
+from clearsight.indicators.store import compute_for_publish, result_tables
 from clearsight.model.issues import Issue
 from clearsight.model.validate import validate
 from clearsight.sources import SourceFile
@@ -136,7 +137,8 @@ def load(
     limit_mb: float,
     progress: Progress = _quiet,
 ) -> Outcome:
-    """Read, merge, validate and publish one snapshot, with its data-quality report, atomically.
+    """Read, merge, validate, compute the indicators and publish one snapshot, with its data-quality
+    report and indicator results, atomically.
 
     Raises NeedsOption when no council code or as-at date is given and the sources give none.
     """
@@ -147,6 +149,9 @@ def load(
         raise NeedsOption("--as-at", NO_AS_AT)
     context = ReportContext(checked.la_code, checked.as_at, checked.row_counts)
     report = report_files(checked.issues, context)
+    progress("computing indicators", 0, 1)
+    results = compute_for_publish(root, checked.la_code, checked.as_at, checked.tables, checked.provenance)
+    progress("computing indicators", 1, 1)
     snapshot = publish(
         root,
         checked.la_code,
@@ -156,6 +161,7 @@ def load(
         sources=checked.files,
         provenance=checked.provenance,
         attachments=report,
+        results=result_tables(results),
         progress=progress,
     )
     return Outcome(

@@ -40,3 +40,49 @@ def print_outcome(outcome) -> None:
             f"Published snapshot [bold]{outcome.snapshot.id}[/] for council {outcome.la_code}, "
             f"as at {outcome.as_at}: {outcome.snapshot.path}"
         )
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "x"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def print_values(rows: list[dict], title: str) -> None:
+    """The indicator values as a table: figure, numerator/denominator, status and the critical count."""
+    table = RichTable(title=title, title_justify="left")
+    for heading in ("code", "indicator", "value", "num / den", "status", "trend", "critical", "note"):
+        table.add_column(
+            heading, justify="right" if heading in ("value", "num / den", "critical") else "left"
+        )
+    for row in rows:
+        fraction = (
+            f"{row['numerator']:,.0f} / {row['denominator']:,.0f}"
+            if row["available"] and row["denominator"] is not None
+            else ""
+        )
+        table.add_row(
+            row["code"],
+            row["title"],
+            _figure(row["value"], row["unit"]),
+            fraction,
+            row["status"],
+            row["direction"],
+            str(row["critical_count"] or ""),
+            row["note"] or "",
+        )
+    out.print(table)
+
+
+def print_rows(rows: list[dict], columns: list[str], title: str) -> None:
+    """Rows of any listing (exceptions, a trend) as a table of the columns named."""
+    table = RichTable(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out.print(table)

@@ -54,7 +54,11 @@ def table_sources(provenance: pa.Table | None) -> dict[str, frozenset[str]]:
     if provenance is None or not provenance.num_rows:
         return {}
     current = provenance.filter(pc.invert(provenance["superseded"]))
-    pairs = current.group_by(["table_name", "source_format"]).aggregate([])
+    pairs = (
+        pa.table({name: current[name].cast(pa.string()) for name in ("table_name", "source_format")})
+        .group_by(["table_name", "source_format"])
+        .aggregate([])
+    )
     found: dict[str, set[str]] = {}
     for table, source in zip(
         pairs["table_name"].to_pylist(), pairs["source_format"].to_pylist(), strict=True

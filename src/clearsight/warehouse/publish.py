@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -59,6 +60,7 @@ STAGE_MANIFEST = "manifest written"  # (1, 1): every file is written and synced;
 STAGE_PUBLISHED = "published"  # (1, 1): renamed into place
 
 WRITER_THREADS = min(4, os.cpu_count() or 1)
+_RESULT_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 # Parquet settings are fixed so that the same table always gives the same bytes. Row groups of
 # DuckDB's own size let it scan a large table on every core.
@@ -144,6 +146,7 @@ def publish(
     sources: Iterable[SourceFile | str | os.PathLike[str]] = (),
     provenance: pa.Table | None = None,
     attachments: Mapping[str, bytes] | None = None,
+    results: Mapping[str, pa.Table] | None = None,
     progress: Progress | None = None,
 ) -> Snapshot:
     """Publish a new snapshot of a council's canonical tables and return it.
@@ -157,6 +160,8 @@ def publish(
             manifest records the name, size and SHA-256 of each.
         provenance: a PROVENANCE_SCHEMA table (formats.md §2.7), published as `provenance.parquet`.
         attachments: further files by name (the data-quality report), published beside the tables.
+        results: tables computed from the canonical ones (the indicator results), by name, published
+            as Parquet beside them; a name must not be that of a model table, `issues` or `provenance`.
         progress: called as `progress(stage, done, total)` with the STAGE_* names.
 
     Raises WarehouseError, before anything is written, for a table not in the model, a table or
@@ -169,6 +174,10 @@ def publish(
     outputs = conform_tables(tables)
     outputs[ISSUES] = issues_table(issues)
     outputs[PROVENANCE] = conform_provenance(provenance)
+    for name, table in (results or {}).items():
+        if name in outputs or not _RESULT_NAME.fullmatch(name):
+            raise WarehouseError(f"A computed result cannot be called {name!r}.")
+        outputs[name] = table
     attachments = dict(attachments or {})
     for name in attachments:
         if Path(name).name != name or name == MANIFEST or name.endswith(".parquet") or name.startswith("."):
