@@ -1,0 +1,128 @@
+"""`clearsight indicators` and `clearsight exceptions`: results stored at load, read back as an analyst
+would, in every format, with the documented JSON shape; trends across snapshots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from clearsight.cli import app
+from clearsight.indicators.catalogue import catalogue
+from clearsight.indicators.engine import EXCEPTION_COLUMNS
+from clearsight.warehouse import latest_snapshot
+
+runner = CliRunner()
+VALUE_KEYS = ["id", "title", "area", "unit", "value", "numerator", "denominator", "available", "note"]
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """A small council loaded twice: as at 31 Dec 2025 and as at 31 Mar 2026, from the same extract."""
+    extract = tmp_path_factory.mktemp("synth") / "small"
+    assert run("synth", "--scale", "small", "--seed", 3, "--out", extract).exit_code == 0
+    root = tmp_path_factory.mktemp("data")
+    for as_at in ("2025-12-31", "2026-03-31"):
+        result = run("load", extract, "--data", root, "--la", "998", "--as-at", as_at)
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def test_indicators_json_is_the_documented_shape(data):
+    result = run("indicators", "--data", data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == [i.id for i in catalogue()]
+    for row in rows:
+        assert list(row)[: len(VALUE_KEYS)] == VALUE_KEYS
+        assert row["as_at"] == "2026-03-31"
+        if row["available"] and row["unit"] == "percent" and row["denominator"]:
+            assert row["numerator"] <= row["denominator"]
+        assert isinstance(row["excluded_by_reason"], dict)
+
+
+def test_the_second_snapshot_has_a_direction_of_travel(data):
+    rows = json.loads(run("indicators", "--data", data, "--format", "json").stdout)
+    compared = [r for r in rows if r["previous_value"] is not None]
+    assert compared, "no indicator was compared with the earlier snapshot"
+    assert all(r["direction"] != "n/a" for r in compared)
+
+
+def test_trend_lists_every_snapshot(data):
+    result = run("indicators", "--data", data, "--trend", "A04", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [r["as_at"] for r in json.loads(result.stdout)] == ["2025-12-31", "2026-03-31"]
+
+
+def test_unknown_trend_indicator_exits_1(data):
+    result = run("indicators", "--data", data, "--trend", "nonsense")
+    assert result.exit_code == 1
+    assert "nonsense" in result.output
+
+
+def test_exceptions_json_has_the_standard_columns(data):
+    result = run("exceptions", "--data", data, "--indicator", "asmt_45wd", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows, "the small council has late assessments planted"
+    for row in rows:
+        assert list(row) == EXCEPTION_COLUMNS.names
+        assert row["indicator_id"] == "asmt_45wd"
+        assert row["exception_key"] == f"asmt_45wd:{row['record_id']}:{row['due_date'] or ''}"
+        assert isinstance(row["details"], dict)
+    overdue = [r["days_overdue"] for r in rows if r["days_overdue"] is not None]
+    assert overdue == sorted(overdue, reverse=True)
+
+
+def test_exceptions_first_seen_carries_over_from_the_earlier_snapshot(data):
+    rows = json.loads(run("exceptions", "--data", data, "--format", "json").stdout)
+    assert any(r["first_seen_as_at"] == "2025-12-31" for r in rows)
+    assert all(r["first_seen_as_at"] <= r["as_at"] for r in rows)
+
+
+def test_critical_register_is_one_row_per_child_and_condition(data):
+    result = run("exceptions", "--data", data, "--severity", "critical", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert all(r["severity"] == "critical" for r in rows)
+    pairs = [(r["child_id"], r["condition"]) for r in rows]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_xlsx_and_csv_open_with_the_same_rows(data, tmp_path):
+    book = tmp_path / "exceptions.xlsx"
+    assert run("exceptions", "--data", data, "--format", "xlsx", "--out", book).exit_code == 0
+    sheet = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Exceptions").to_python()
+    csv = run("exceptions", "--data", data, "--format", "csv").stdout.splitlines()
+    assert sheet[0] == EXCEPTION_COLUMNS.names
+    assert len(sheet) == len(csv)
+
+
+def test_xlsx_needs_a_file(data):
+    assert run("indicators", "--data", data, "--format", "xlsx").exit_code == 2
+
+
+def test_unknown_indicator_is_a_usage_error(data):
+    result = run("exceptions", "--data", data, "--indicator", "Z99")
+    assert result.exit_code == 2
+    assert "Z99" in result.output
+
+
+def test_no_snapshot_says_so(tmp_path):
+    result = run("indicators", "--data", tmp_path)
+    assert result.exit_code == 1
+    assert "No results" in result.output
+
+
+def test_table_output_names_the_council_and_date(data):
+    result = run("indicators", "--data", data)
+    assert result.exit_code == 0
+    assert "998" in result.stdout and "2026-03-31" in result.stdout
+    snapshot = latest_snapshot(data, "998")
+    assert (snapshot.path / "indicator_values.parquet").is_file()
