@@ -1,0 +1,145 @@
+-- Child protection medicals (indicators.md D10, A17, A18) and the allocated worker at an event date for
+-- the period indicators of A17-A19 (§6). Names start with cpmed_ so they do not clash with other areas.
+
+-- §1.3 rule 7: the codes set in a JSON column, upper-cased. Both SSD shapes are read: an array of codes
+-- (["18C","3B"]) and an object of flags ({"18C":"Yes"}, a key counting when its value normalises to Y).
+-- Anything else (a bare or delimited list such as 18C;3B) is split on commas, semicolons, bars, quotes
+-- and spaces.
+CREATE MACRO cpmed_codes(j) AS CASE
+    WHEN j IS NULL OR trim(j) = '' THEN CAST([] AS VARCHAR[])
+    WHEN json_valid(j) AND json_type(j) = 'ARRAY' THEN
+        list_transform(CAST(json_extract_string(j, '$[*]') AS VARCHAR[]), lambda c: upper(trim(c)))
+    WHEN json_valid(j) AND json_type(j) = 'OBJECT' THEN
+        list_transform(
+            list_filter(json_keys(j), lambda k: yn(json_extract_string(j, '$."' || k || '"')) = 'Y'),
+            lambda k: upper(trim(k))
+        )
+    ELSE list_filter(
+        list_transform(regexp_split_to_array(j, '[,;|\s"\[\]]+'), lambda c: upper(trim(c))),
+        lambda c: c <> ''
+    )
+END;
+
+-- Involvements that make a worker the allocated case-holder (D7 without the date), so that a period
+-- indicator can take the allocation at its event date: join on person_id and
+-- open_at(start_date, end_date, event date), then keep the latest start_date, then the highest
+-- involvement_id.
+CREATE TEMP VIEW cpmed_worker_involvements AS
+SELECT
+    i.invo_person_id AS person_id,
+    i.invo_professional_id AS worker_id,
+    i.invo_professional_team AS team_id,
+    i.invo_involvements_id AS involvement_id,
+    i.invo_involvement_start_date AS start_date,
+    i.invo_involvement_end_date AS end_date
+FROM ssd_involvements i
+WHERE i.invo_professional_id IS NOT NULL
+  AND list_contains(
+      list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
+      lower(trim(i.invo_professional_role_id))
+  )
+  AND i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals);
+
+-- D10 (a): the ext_cp_medical rows linked to each s47 enquiry, by cpme_s47_enquiry_id or, when that is
+-- blank, by the same person with the concern known from 7 days before the s47 start up to the s47 end
+-- (or as_at() while it is open; an end after as_at() has not happened yet). A row whose concern date is
+-- after as_at() is not yet known and links to nothing.
+CREATE MACRO cpmed_medical_links() AS TABLE
+WITH medicals AS (
+    SELECT *, nullif(trim(cpme_s47_enquiry_id), '') AS s47_id
+    FROM ext_cp_medical
+    WHERE cpme_concern_date IS NULL OR cpme_concern_date <= as_at()
+)
+SELECT s.s47e_s47_enquiry_id AS s47_id, m.* EXCLUDE (s47_id)
+FROM ssd_s47_enquiry s
+JOIN medicals m ON m.s47_id = s.s47e_s47_enquiry_id
+UNION ALL
+SELECT s.s47e_s47_enquiry_id AS s47_id, m.* EXCLUDE (s47_id)
+FROM ssd_s47_enquiry s
+JOIN medicals m
+  ON m.s47_id IS NULL
+ AND m.cpme_person_id = s.s47e_person_id
+ AND m.cpme_concern_date >= s.s47e_s47_start_date - INTERVAL 7 DAY
+ AND m.cpme_concern_date <= least(coalesce(s.s47e_s47_end_date, as_at()), as_at());
+
+-- D10: every s47 enquiry started on or before as_at(), with the sources of a physical-abuse concern and
+-- the linked medical that best shows a decision (a medical held by as_at(), else a recorded reason, else
+-- the latest concern). has_concern applies the switches cp_medical.use_medical_rows (a),
+-- use_assessment_factors (b) and use_plan_category (c); decided is the A17 numerator test.
+CREATE MACRO cpmed_s47_concerns() AS TABLE
+WITH links AS (
+    SELECT
+        l.*,
+        l.cpme_medical_date IS NOT NULL AND l.cpme_medical_date <= as_at() AS medical_done,
+        nullif(trim(l.cpme_not_required_reason), '') IS NOT NULL AS reason_recorded
+    FROM cpmed_medical_links() l
+),
+medical AS (
+    SELECT
+        s47_id,
+        bool_or(medical_done OR reason_recorded) AS decided,
+        arg_min(
+            struct_pack(
+                id := cpme_id,
+                concern_type := cpme_concern_type,
+                concern_date := cpme_concern_date,
+                medical_date := CASE WHEN medical_done THEN cpme_medical_date END,
+                reason := nullif(trim(cpme_not_required_reason), '')
+            ),
+            [
+                CASE WHEN medical_done THEN 0 WHEN reason_recorded THEN 1 ELSE 2 END,
+                CASE WHEN medical_done THEN epoch(cpme_medical_date) ELSE 0 END,
+                -coalesce(epoch(cpme_concern_date), 0)
+            ]
+        ) AS chosen
+    FROM links
+    GROUP BY s47_id
+),
+wanted_factors AS (
+    SELECT list_transform(cfg('cp_medical.concern_factors'), lambda c: upper(trim(CAST(c AS VARCHAR))))
+        AS factors
+),
+factors AS (
+    SELECT
+        s.s47e_s47_enquiry_id AS s47_id,
+        list_distinct(flatten(list(
+            list_filter(w.factors, lambda f: list_contains(cpmed_codes(f_row.cinf_assessment_factors_json), f))
+        ))) AS found
+    FROM ssd_s47_enquiry s
+    JOIN ssd_cin_assessments a ON a.cina_referral_id = s.s47e_referral_id
+    JOIN ssd_assessment_factors f_row ON f_row.cinf_assessment_id = a.cina_assessment_id
+    CROSS JOIN wanted_factors w
+    WHERE coalesce(a.cina_assessment_start_date, as_at()) <= as_at()
+    GROUP BY s.s47e_s47_enquiry_id
+),
+plans AS (
+    SELECT DISTINCT i.icpc_s47_enquiry_id AS s47_id
+    FROM ssd_initial_cp_conference i
+    JOIN ssd_cp_plans p
+      ON p.cppl_cp_plan_id = i.icpc_cp_plan_id OR p.cppl_icpc_id = i.icpc_icpc_id
+    WHERE coalesce(i.icpc_icpc_date, as_at()) <= as_at()
+      AND coalesce(p.cppl_cp_plan_start_date, as_at()) <= as_at()
+      AND upper(trim(p.cppl_cp_plan_initial_category)) IN ('PHY', 'PHYSICAL')
+)
+SELECT
+    s.s47e_s47_enquiry_id AS s47_id,
+    s.s47e_person_id AS person_id,
+    s.s47e_s47_start_date AS s47_start,
+    s.s47e_s47_end_date AS s47_end,
+    s.s47e_s47_completed_by_team AS team_id,
+    s.s47e_s47_completed_by_worker_id AS worker_id,
+    coalesce(m.decided, FALSE) AS decided,
+    m.s47_id IS NOT NULL AND cfg('cp_medical.use_medical_rows') AS from_medical_row,
+    CASE WHEN cfg('cp_medical.use_assessment_factors') THEN coalesce(f.found, []) ELSE [] END
+        AS from_factors,
+    p.s47_id IS NOT NULL AND cfg('cp_medical.use_plan_category') AS from_plan_category,
+    m.chosen.id AS medical_id,
+    m.chosen.concern_type AS concern_type,
+    m.chosen.concern_date AS concern_date,
+    m.chosen.medical_date AS medical_date,
+    m.chosen.reason AS not_required_reason
+FROM ssd_s47_enquiry s
+LEFT JOIN medical m ON m.s47_id = s.s47e_s47_enquiry_id
+LEFT JOIN factors f ON f.s47_id = s.s47e_s47_enquiry_id
+LEFT JOIN plans p ON p.s47_id = s.s47e_s47_enquiry_id
+WHERE s.s47e_s47_start_date <= as_at();
