@@ -129,9 +129,11 @@ normalised AS (
         cl_activity(l.clea_care_leaver_activity) AS activity,
         CASE WHEN l.clea_care_leaver_latest_contact <= as_at() THEN l.clea_care_leaver_latest_contact END
             AS latest_contact,
+        l.clea_care_leaver_latest_contact AS latest_contact_recorded,
         coalesce(l.clea_care_leaver_latest_contact > as_at(), FALSE) AS contact_future,
         CASE WHEN l.clea_pathway_plan_review_date <= as_at() THEN l.clea_pathway_plan_review_date END
             AS pathway_review,
+        l.clea_pathway_plan_review_date AS pathway_review_recorded,
         coalesce(l.clea_pathway_plan_review_date > as_at(), FALSE) AS review_future,
         nullif(trim(l.clea_care_leaver_personal_advisor), '') AS pa_value,
         nullif(trim(l.clea_care_leaver_allocated_team), '') AS team_id,
