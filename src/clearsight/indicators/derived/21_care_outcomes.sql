@@ -147,12 +147,16 @@ WHERE pr.adopted_on IS NOT NULL
   AND pr.cla_id NOT IN (SELECT cla_id FROM from_permanence WHERE cla_id IS NOT NULL);
 
 -- Children looked after at as_at (D2) with an adoption decision still in force: permanence rows not
--- reversed and with no adoption order by as_at, with the entry date of the current period of care.
+-- reversed and with no adoption order by as_at that belong to the current period of care (by perm_cla_id,
+-- else by a decision made during it), with that period's entry date. Rows already counted as adoptions
+-- are left out.
 CREATE TEMP TABLE bco_adoption_plans AS
 SELECT pm.*, la.entered_care AS current_entered_care
 FROM bco_permanence pm
 JOIN looked_after(as_at()) la ON la.person_id = pm.person_id
-WHERE pm.reversed IS NULL AND pm.adoption_order_recorded IS NULL;
+WHERE pm.reversed IS NULL AND pm.adoption_order_recorded IS NULL
+  AND (pm.cla_id = la.cla_id OR (pm.cla_id IS NULL AND coalesce(pm.adm_decision >= la.entered_care, true)))
+  AND pm.record_id NOT IN (SELECT record_id FROM bco_adoptions WHERE record_id IS NOT NULL);
 
 -- B12 variant (adoption.a1_foster_carer_adjusted): perm_placed_foster_carer_date is a placeholder field
 -- (§1.1); it is used only when populated (§2.6 rule 5) for the children adopted by their foster carers.
