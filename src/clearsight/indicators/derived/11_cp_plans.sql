@@ -122,17 +122,20 @@ WHERE i.invo_professional_id IS NOT NULL
 -- legal gateway outcome with no decision date (counted, and flagged UNDATED_LEGAL_DECISION). A decision
 -- before the spell does not count; last_legal_decision_date is the latest by as_at, whenever it was.
 CREATE TEMP VIEW cp_spell_legal AS
+WITH decisions AS (
+    SELECT
+        prep_person_id AS person_id,
+        prep_pre_pro_decision_date AS decided,
+        prep_pre_pro_decision_date IS NULL AND nullif(trim(prep_legal_gateway_outcome), '') IS NOT NULL
+            AS undated
+    FROM ssd_pre_proceedings
+)
 SELECT
     s.spell_id,
-    bool_or(
-        p.prep_pre_pro_decision_date BETWEEN s.spell_start AND as_at()
-        OR (p.prep_pre_pro_decision_date IS NULL AND nullif(trim(p.prep_legal_gateway_outcome), '') IS NOT NULL)
-    ) AS legal_decision,
-    bool_or(
-        p.prep_pre_pro_decision_date IS NULL AND nullif(trim(p.prep_legal_gateway_outcome), '') IS NOT NULL
-    ) AS undated_legal_decision,
-    max(p.prep_pre_pro_decision_date) FILTER (p.prep_pre_pro_decision_date <= as_at()) AS last_legal_decision_date
+    bool_or(d.decided BETWEEN s.spell_start AND as_at() OR d.undated) AS legal_decision,
+    bool_or(d.undated) AS undated_legal_decision,
+    max(d.decided) FILTER (d.decided <= as_at()) AS last_legal_decision_date
 FROM cp_plan_spells s
-JOIN ssd_pre_proceedings p ON p.prep_person_id = s.person_id
+JOIN decisions d ON d.person_id = s.person_id
 WHERE s.spell_end IS NULL
 GROUP BY s.spell_id;
