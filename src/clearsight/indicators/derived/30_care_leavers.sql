@@ -2,29 +2,30 @@
 -- once per session and read by every C indicator. Names start with cl_.
 
 -- §1.3 rule 2: the code in a value: an Annex A list prefix (`a) `, `p1) `) is stripped, the code is taken
--- before the first `:` or ` - `, and upper-cased; blank is NULL.
-CREATE MACRO cl_code(x) AS nullif(upper(trim(regexp_replace(
-    regexp_replace(trim(CAST(x AS VARCHAR)), '^[A-Za-z]{1,2}[0-9]?\)\s*', ''),
-    '\s*(:|\s-\s).*$', ''
+-- before the first `:` or ` - `, and upper-cased; blank is NULL. The macros below take such codes.
+CREATE MACRO cl_code(x) AS nullif(upper(trim(regexp_extract(
+    trim(CAST(x AS VARCHAR)), '^(?:[A-Za-z]{1,2}[0-9]?\)\s*)?(.*?)(?:\s*(?::|\s-\s).*)?$', 1
 ))), '');
 
 -- §1.3 rule 4: in-touch status YES, NO, DIED, REFU, NREQ, RHOM or UNKNOWN.
-CREATE MACRO cl_in_touch(x) AS CASE
-    WHEN cl_code(x) IN ('YES', 'Y', 'IN TOUCH') THEN 'YES'
-    WHEN cl_code(x) IN ('NO', 'N', 'NOT IN TOUCH') THEN 'NO'
-    WHEN cl_code(x) IN ('DIED', 'REFU', 'NREQ', 'RHOM') THEN cl_code(x)
+CREATE MACRO cl_in_touch(code) AS CASE
+    WHEN code IN ('YES', 'Y', 'IN TOUCH') THEN 'YES'
+    WHEN code IN ('NO', 'N', 'NOT IN TOUCH') THEN 'NO'
+    WHEN code IN ('DIED', 'REFU', 'NREQ', 'RHOM') THEN code
     ELSE 'UNKNOWN'
 END;
 
 -- §1.3 rule 4: eligibility RELEVANT, FORMER_RELEVANT, ELIGIBLE, QUALIFYING, NONE or UNKNOWN, from the
 -- stored labels (`Former Relevant`), Annex A labels (`b) Former relevant child`) or the engine's own codes.
-CREATE MACRO cl_eligibility_text(x) AS
-    regexp_replace(replace(cl_code(x), '_', ' '), '\s+(CHILD|CARE LEAVER)$', '');
-CREATE MACRO cl_eligibility(x) AS CASE cl_eligibility_text(x)
+CREATE MACRO cl_eligibility(code) AS CASE replace(code, '_', ' ')
     WHEN 'RELEVANT' THEN 'RELEVANT'
+    WHEN 'RELEVANT CHILD' THEN 'RELEVANT'
     WHEN 'FORMER RELEVANT' THEN 'FORMER_RELEVANT'
+    WHEN 'FORMER RELEVANT CHILD' THEN 'FORMER_RELEVANT'
     WHEN 'ELIGIBLE' THEN 'ELIGIBLE'
+    WHEN 'ELIGIBLE CHILD' THEN 'ELIGIBLE'
     WHEN 'QUALIFYING' THEN 'QUALIFYING'
+    WHEN 'QUALIFYING CARE LEAVER' THEN 'QUALIFYING'
     WHEN 'NO CURRENT ELIGIBILITY' THEN 'NONE'
     WHEN 'NONE' THEN 'NONE'
     ELSE 'UNKNOWN'
@@ -32,30 +33,26 @@ END;
 
 -- §1.3 rule 3: the accommodation letter B…Z, or UNKNOWN (blank, 903 `0`, or no letter of the code set);
 -- a 903-style trailing digit (`S2`) is the suitability.
-CREATE MACRO cl_accommodation(x) AS CASE
-    WHEN regexp_full_match(coalesce(cl_code(x), ''), '[BCDEGHKRSTUVWXYZ][12]?') THEN left(cl_code(x), 1)
+CREATE MACRO cl_accommodation(code) AS CASE
+    WHEN regexp_full_match(code, '[BCDEGHKRSTUVWXYZ][12]?') THEN left(code, 1)
     ELSE 'UNKNOWN'
 END;
-CREATE MACRO cl_accommodation_digit(x) AS CASE
-    WHEN regexp_full_match(coalesce(cl_code(x), ''), '[BCDEGHKRSTUVWXYZ][12]') THEN right(cl_code(x), 1)
-END;
--- The suitability column: `1` or `Suitable` (Annex A `a) Suitable`), `2` or `Unsuitable`; else NULL.
-CREATE MACRO cl_suitability_value(x) AS CASE
-    WHEN cl_code(x) IN ('1', 'SUITABLE') THEN '1'
-    WHEN cl_code(x) IN ('2', 'UNSUITABLE') THEN '2'
-END;
--- Suitability: S and X are always unsuitable; where the digit and the column disagree, unsuitable wins;
--- NULL when neither is recorded (a missing suitability never counts as suitable).
-CREATE MACRO cl_suitability(accommodation, suitable) AS CASE
-    WHEN cl_accommodation(accommodation) IN ('S', 'X') THEN 'UNSUITABLE'
-    WHEN cl_accommodation_digit(accommodation) = '2' OR cl_suitability_value(suitable) = '2' THEN 'UNSUITABLE'
-    WHEN cl_accommodation_digit(accommodation) = '1' OR cl_suitability_value(suitable) = '1' THEN 'SUITABLE'
+-- Suitability from the code's digit and the suitability column's code (`1` or `SUITABLE`, `2` or
+-- `UNSUITABLE`): S and X are always unsuitable; where the two disagree, unsuitable wins; NULL when
+-- neither is recorded (a missing suitability never counts as suitable).
+CREATE MACRO cl_suitability(code, suitable_code) AS CASE
+    WHEN regexp_full_match(code, '[SX][12]?') THEN 'UNSUITABLE'
+    WHEN regexp_full_match(code, '[BCDEGHKRTUVWYZ]2') OR suitable_code IN ('2', 'UNSUITABLE')
+        THEN 'UNSUITABLE'
+    WHEN regexp_full_match(code, '[BCDEGHKRTUVWYZ]1') OR suitable_code IN ('1', 'SUITABLE')
+        THEN 'SUITABLE'
 END;
 
 CREATE MACRO cl_accommodation_desc(letter) AS CASE letter
     WHEN 'B' THEN 'With parents or relatives'
     WHEN 'C' THEN 'Community home or other residential care, such as an NHS establishment'
-    WHEN 'D' THEN 'Semi-independent or transitional accommodation, including self-contained accommodation with support'
+    WHEN 'D' THEN 'Semi-independent or transitional accommodation, '
+        || 'including self-contained accommodation with support'
     WHEN 'E' THEN 'Supported lodgings'
     WHEN 'G' THEN 'Gone abroad'
     WHEN 'H' THEN 'Deported'
@@ -73,9 +70,8 @@ CREATE MACRO cl_accommodation_desc(letter) AS CASE letter
 END;
 
 -- §1.3 rule 5: the 903 activity code (NULL when blank or not a code of the set) and its group.
-CREATE MACRO cl_activity(x) AS CASE
-    WHEN cl_code(x) IN ('F1', 'F2', 'F3', 'F4', 'F5', 'P1', 'P2', 'P3', 'P4', 'P5', 'G4', 'G5', 'G6')
-        THEN cl_code(x)
+CREATE MACRO cl_activity(code) AS CASE
+    WHEN code IN ('F1', 'F2', 'F3', 'F4', 'F5', 'P1', 'P2', 'P3', 'P4', 'P5', 'G4', 'G5', 'G6') THEN code
 END;
 CREATE MACRO cl_activity_group(code) AS CASE
     WHEN code IN ('F1', 'F2', 'F3', 'F4', 'F5', 'P1', 'P2', 'P3', 'P4', 'P5') THEN 'EET'
@@ -99,14 +95,19 @@ CREATE MACRO cl_activity_desc(code) AS CASE code
     ELSE 'Not recorded'
 END;
 
--- D8: one row per care leaver at as_at, its values normalised, with the cohorts it belongs to.
--- The row used is the person's latest: the latest contact on or before as_at, then the highest row id
--- (provenance as-at dates are not visible to the engine's session).
+-- D8: one row per care leaver at as_at, its values normalised (cl_rows), with the cohorts it belongs to
+-- (cl_leavers). The row used is the person's latest: the latest contact on or before as_at, then the
+-- highest row id (provenance as-at dates are not visible to the engine's session).
 -- Dates after as_at have not happened yet (§2.1): such a contact or review date is read as missing,
 -- and flagged (contact_future, review_future) for the data quality columns.
-CREATE TEMP TABLE cl_leavers AS
+CREATE TEMP TABLE cl_rows AS
 WITH latest AS (
-    SELECT c.*
+    SELECT c.*,
+        cl_code(c.clea_care_leaver_eligibility) AS eligibility_code,
+        cl_code(c.clea_care_leaver_in_touch) AS in_touch_code,
+        cl_code(c.clea_care_leaver_accommodation) AS accommodation_code,
+        cl_code(c.clea_care_leaver_accom_suitable) AS suitable_code,
+        cl_code(c.clea_care_leaver_activity) AS activity_code
     FROM ssd_care_leavers c
     WHERE c.clea_person_id IS NOT NULL
     QUALIFY row_number() OVER (
@@ -115,39 +116,48 @@ WITH latest AS (
                       THEN c.clea_care_leaver_latest_contact END DESC NULLS LAST,
             c.clea_table_id DESC NULLS LAST
     ) = 1
-),
-normalised AS (
-    SELECT
-        l.clea_person_id AS person_id,
-        l.clea_table_id AS row_id,
-        p.dob,
-        CASE WHEN p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
-        cl_eligibility(l.clea_care_leaver_eligibility) AS eligibility,
-        cl_in_touch(l.clea_care_leaver_in_touch) AS in_touch,
-        cl_accommodation(l.clea_care_leaver_accommodation) AS accommodation,
-        cl_suitability(l.clea_care_leaver_accommodation, l.clea_care_leaver_accom_suitable) AS suitability,
-        cl_activity(l.clea_care_leaver_activity) AS activity,
-        CASE WHEN l.clea_care_leaver_latest_contact <= as_at() THEN l.clea_care_leaver_latest_contact END
-            AS latest_contact,
-        l.clea_care_leaver_latest_contact AS latest_contact_recorded,
-        coalesce(l.clea_care_leaver_latest_contact > as_at(), FALSE) AS contact_future,
-        CASE WHEN l.clea_pathway_plan_review_date <= as_at() THEN l.clea_pathway_plan_review_date END
-            AS pathway_review,
-        l.clea_pathway_plan_review_date AS pathway_review_recorded,
-        coalesce(l.clea_pathway_plan_review_date > as_at(), FALSE) AS review_future,
-        nullif(trim(l.clea_care_leaver_personal_advisor), '') AS pa_value,
-        nullif(trim(l.clea_care_leaver_allocated_team), '') AS team_id,
-        nullif(trim(l.clea_care_leaver_worker_id), '') AS worker_id
-    FROM latest l
-    LEFT JOIN people p ON p.person_id = l.clea_person_id
 )
+SELECT
+    l.clea_person_id AS person_id,
+    l.clea_table_id AS row_id,
+    p.dob,
+    CASE WHEN p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
+    cl_eligibility(l.eligibility_code) AS eligibility,
+    cl_in_touch(l.in_touch_code) AS in_touch,
+    cl_accommodation(l.accommodation_code) AS accommodation,
+    cl_suitability(l.accommodation_code, l.suitable_code) AS suitability,
+    cl_activity(l.activity_code) AS activity,
+    CASE WHEN l.clea_care_leaver_latest_contact <= as_at() THEN l.clea_care_leaver_latest_contact END
+        AS latest_contact,
+    l.clea_care_leaver_latest_contact AS latest_contact_recorded,
+    coalesce(l.clea_care_leaver_latest_contact > as_at(), FALSE) AS contact_future,
+    CASE WHEN l.clea_pathway_plan_review_date <= as_at() THEN l.clea_pathway_plan_review_date END
+        AS pathway_review,
+    l.clea_pathway_plan_review_date AS pathway_review_recorded,
+    coalesce(l.clea_pathway_plan_review_date > as_at(), FALSE) AS review_future,
+    nullif(trim(l.clea_care_leaver_personal_advisor), '') AS pa_value,
+    nullif(trim(l.clea_care_leaver_allocated_team), '') AS team_id,
+    nullif(trim(l.clea_care_leaver_worker_id), '') AS worker_id
+FROM latest l
+LEFT JOIN people p ON p.person_id = l.clea_person_id;
+
+CREATE TEMP TABLE cl_leavers AS
 SELECT
     n.*,
     cl_activity_group(n.activity) AS activity_group,
     wn.worker_id IS NOT NULL AS pa_resolved,
     wn.worker_name AS pa_name,
     coalesce(wn.worker_name, n.pa_value) AS personal_adviser,
-    care_leaver_age_band(n.dob, as_at()) AS age_band,
+    -- §2.4 care leaver age bands (as care_leaver_age_band), from the age already computed.
+    CASE
+        WHEN n.age = 16 THEN '16'
+        WHEN n.age BETWEEN 17 AND 18 THEN '17-18'
+        WHEN n.age BETWEEN 19 AND 21 THEN '19-21'
+        WHEN n.age BETWEEN 22 AND 25 THEN '22-25'
+        ELSE 'Unknown'
+    END AS age_band,
+    -- Looked after at as_at (D2); worked out only when care_leavers.pathway_include_eligible is set,
+    -- since C04's eligible 16-17 year olds are its only reader (FALSE otherwise).
     la.person_id IS NOT NULL AS looked_after_now,
     -- KPI cohort (C01-C06): relevant or former relevant, aged kpi_min_age to kpi_max_age (both ends).
     coalesce(
@@ -174,6 +184,8 @@ SELECT
     END AS k1_condition,
     -- K2 (§7): not in touch, or no status recorded.
     n.in_touch IN ('NO', 'UNKNOWN') AS k2
-FROM normalised n
+FROM cl_rows n
 LEFT JOIN worker_names wn ON wn.worker_id = n.pa_value
-LEFT JOIN (SELECT DISTINCT person_id FROM looked_after(as_at())) la ON la.person_id = n.person_id;
+LEFT JOIN (
+    SELECT DISTINCT person_id FROM looked_after(as_at()) WHERE cfg('care_leavers.pathway_include_eligible')
+) la ON la.person_id = n.person_id;
