@@ -71,12 +71,45 @@ QUALIFY row_number() OVER (
     ORDER BY clap_cla_placement_start_date DESC, clap_cla_placement_id DESC
 ) = 1;
 
--- D6: qualifying (seen) visits to children in care, one row per child and date.
-CREATE TEMP TABLE cic_seen_visits AS
-SELECT clav_person_id AS person_id, clav_cla_visit_date AS visit_date
+-- D6: visits to children in care with the seen flag read once (`seen` is a qualifying visit), and the
+-- qualifying visits one row per child and date.
+CREATE TEMP TABLE cic_visits AS
+SELECT
+    clav_cla_visit_id AS visit_id,
+    clav_person_id AS person_id,
+    clav_cla_visit_date AS visit_date,
+    coalesce(yn(clav_cla_visit_seen) = 'Y', false) AS seen
 FROM ssd_cla_visits
-WHERE yn(clav_cla_visit_seen) = 'Y' AND clav_cla_visit_date IS NOT NULL AND clav_person_id IS NOT NULL
-GROUP BY ALL;
+WHERE clav_cla_visit_date IS NOT NULL AND clav_person_id IS NOT NULL;
+
+CREATE TEMP TABLE cic_seen_visits AS
+SELECT person_id, visit_date FROM cic_visits WHERE seen GROUP BY ALL;
+
+-- Reviews with their period of care (clar_cla_id, else the child's period of care holding the date) and
+-- the cancelled flag read once.
+CREATE TEMP TABLE cic_reviews AS
+WITH reviews AS (
+    SELECT
+        clar_cla_review_id AS review_id,
+        clar_cla_id AS cla_id,
+        clar_cla_person_id AS person_id,
+        clar_cla_review_date AS review_date,
+        clar_cla_review_due_date AS cms_due_date,
+        coalesce(yn(clar_cla_review_cancelled) = 'Y', false) AS cancelled
+    FROM ssd_cla_reviews
+)
+SELECT r.review_id, r.cla_id, coalesce(r.person_id, pc.person_id) AS person_id,
+    r.review_date, r.cms_due_date, r.cancelled
+FROM reviews r
+LEFT JOIN cic_periods pc ON pc.cla_id = r.cla_id
+WHERE r.cla_id IS NOT NULL
+UNION ALL
+SELECT r.review_id, pc.cla_id, r.person_id, r.review_date, r.cms_due_date, r.cancelled
+FROM reviews r
+JOIN cic_periods pc
+    ON pc.person_id = r.person_id
+    AND coalesce(r.review_date, r.cms_due_date) BETWEEN pc.entered_care AND coalesce(pc.ended, as_at())
+WHERE r.cla_id IS NULL;
 
 -- §1.3 rule 6: health checks with their type and status normalised; `completed` is a completed check
 -- (a blank status counts only when health.null_status_counts_as_completed). Dateless rows (903 OC2 year
@@ -103,8 +136,8 @@ SELECT
 FROM ssd_cla_health
 WHERE clah_health_check_date IS NOT NULL AND clah_person_id IS NOT NULL;
 
--- D7 in set form: the involvements that allocate a worker, for finding the allocated team and worker
--- at each item's own date (period indicators whose event record names no team, §6).
+-- D7 in set form: the involvements that allocate a worker to a child who has been in care, for finding
+-- the allocated team and worker at each item's own date (period indicators whose record names no team, §6).
 CREATE TEMP TABLE cic_involvements AS
 SELECT
     i.invo_person_id AS person_id,
@@ -119,4 +152,9 @@ WHERE i.invo_professional_id IS NOT NULL
       list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
       lower(trim(i.invo_professional_role_id))
   )
-  AND i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals);
+  AND i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals)
+  AND i.invo_person_id IN (SELECT person_id FROM cic_periods);
+
+-- D2 and D5 at the as-at date, computed once for the snapshot indicators.
+CREATE TEMP TABLE cic_looked_after_now AS SELECT * FROM looked_after(as_at());
+CREATE TEMP TABLE cic_placement_now AS SELECT * FROM cic_placement_at(as_at());
