@@ -1,10 +1,12 @@
 -- Area D (supervision, workforce, allocation) shared derived tables, all at the as-at date
 -- (indicators.md §6 worker team, §1.4 D7 and D8, §13 D01-D11). Names start with wf_.
 
--- D7 roles: the involvement role means "allocated case-holding worker" (allocation.worker_roles).
-CREATE MACRO wf_worker_role(role) AS list_contains(
-    list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))), lower(trim(role))
-);
+-- D7 roles: the involvement role means "allocated case-holding worker" (allocation.worker_roles),
+-- matched without regard to case or surrounding spaces. The roles are a table so that the test is a
+-- hash semi-join rather than a list search per row.
+CREATE TEMP TABLE wf_roles AS
+SELECT DISTINCT lower(trim(r)) AS role_name FROM (SELECT unnest(cfg('allocation.worker_roles')) AS r);
+CREATE MACRO wf_worker_role(role_id) AS lower(trim(role_id)) IN (SELECT role_name FROM wf_roles);
 
 -- One row per professional: FTE as recorded and capped at 1.0 (D07), the agency flag as Y, N or
 -- UNKNOWN (§1.3 rule 1), and whether the job title is a social worker's (workforce.social_worker_titles;
@@ -61,7 +63,8 @@ CREATE TEMP TABLE wf_cohorts AS SELECT * FROM cohorts(as_at());
 
 -- Each worker's caseload at as_at (D07): the distinct children whose D7 allocated worker they are, or,
 -- with workforce.count_coworked, every child they hold an open allocated-worker involvement for; and
--- the same children by cohort (D08: CP, CLA, CIN = CIN plan, assessment or other CIN, other).
+-- the same children by cohort (D08: CP, CLA, CIN = CIN plan, assessment or other CIN, other). The
+-- UNION makes (worker, child) pairs distinct, so count(*) counts children.
 CREATE TEMP TABLE wf_caseload AS
 WITH held AS (
     SELECT worker_id, person_id FROM allocation_now
@@ -72,12 +75,12 @@ WITH held AS (
 )
 SELECT
     h.worker_id,
-    count(DISTINCT h.person_id) AS caseload,
+    count(*) AS caseload,
     {
-        'CP': count(DISTINCT h.person_id) FILTER (c.cohort = 'CP'),
-        'CLA': count(DISTINCT h.person_id) FILTER (c.cohort = 'CLA'),
-        'CIN': count(DISTINCT h.person_id) FILTER (c.cohort IN ('CIN_PLAN', 'ASSESSMENT', 'CIN_OTHER')),
-        'other': count(DISTINCT h.person_id) FILTER (c.cohort IS NULL)
+        'CP': count(*) FILTER (c.cohort = 'CP'),
+        'CLA': count(*) FILTER (c.cohort = 'CLA'),
+        'CIN': count(*) FILTER (c.cohort IN ('CIN_PLAN', 'ASSESSMENT', 'CIN_OTHER')),
+        'other': count(*) FILTER (c.cohort IS NULL)
     } AS children_by_cohort
 FROM held h LEFT JOIN wf_cohorts c ON c.person_id = h.person_id
 GROUP BY h.worker_id;
