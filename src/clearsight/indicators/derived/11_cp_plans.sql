@@ -16,9 +16,12 @@ CREATE MACRO cp_whole_months(s, e) AS
     date_diff('month', s, e)
     - CASE WHEN add_months(s, date_diff('month', s, e)) > e THEN 1 ELSE 0 END;
 
--- §2.4, D9: the 18th birthday (a 29 February birthday falls on 1 March in other years).
-CREATE MACRO cp_18th_birthday(dob) AS
-    add_months(dob, 216) + CASE WHEN day(add_months(dob, 216)) <> day(dob) THEN 1 ELSE 0 END;
+-- §2.4, D9: the 18th birthday. A 29 February birthday falls on 1 March (18 years after a leap year is
+-- never a leap year).
+CREATE MACRO cp_18th_birthday(dob) AS CASE
+    WHEN month(dob) = 2 AND day(dob) = 29 THEN make_date(year(dob) + 18, 3, 1)
+    ELSE make_date(year(dob) + 18, month(dob), day(dob))
+END;
 
 -- The category list of cp_drift.legal_gateway_categories ('all', a code, or a list of codes or names),
 -- as upper-case names; NULL means every category.
@@ -87,14 +90,14 @@ numbered AS (
     FROM ordered
 )
 SELECT
-    first(plan_id ORDER BY plan_start, plan_id) AS spell_id,
+    arg_min(plan_id, (plan_start, plan_id)) AS spell_id,
     person_id,
     min(plan_start) AS spell_start,
     CASE WHEN bool_or(plan_end IS NULL) THEN NULL ELSE max(plan_end) END AS spell_end,
     count(*) AS plans,
-    first(initial_category ORDER BY plan_start, plan_id) AS initial_category,
-    first(latest_category ORDER BY plan_start DESC, plan_id DESC) AS latest_category,
-    first(referral_id ORDER BY plan_start DESC, plan_id DESC) FILTER (referral_id IS NOT NULL) AS referral_id
+    arg_min(initial_category, (plan_start, plan_id)) AS initial_category,
+    arg_max(latest_category, (plan_start, plan_id)) AS latest_category,
+    arg_max(referral_id, (plan_start, plan_id)) FILTER (referral_id IS NOT NULL) AS referral_id
 FROM numbered
 GROUP BY person_id, spell_no;
 
