@@ -64,8 +64,9 @@ JOIN medicals m
 
 -- D10: every s47 enquiry started on or before as_at(), with the sources of a physical-abuse concern and
 -- the linked medical that best shows a decision (a medical held by as_at(), else a recorded reason, else
--- the latest concern). has_concern applies the switches cp_medical.use_medical_rows (a),
--- use_assessment_factors (b) and use_plan_category (c); decided is the A17 numerator test.
+-- the latest concern). from_medical_row, from_factors (the configured factors found) and
+-- from_plan_category are the three sources, each off when its switch is (cp_medical.use_medical_rows,
+-- use_assessment_factors, use_plan_category); decided is the A17 numerator test.
 CREATE MACRO cpmed_s47_concerns() AS TABLE
 WITH links AS (
     SELECT
@@ -102,24 +103,34 @@ wanted_factors AS (
 factors AS (
     SELECT
         s.s47e_s47_enquiry_id AS s47_id,
-        list_distinct(flatten(list(
-            list_filter(w.factors, lambda f: list_contains(cpmed_codes(f_row.cinf_assessment_factors_json), f))
-        ))) AS found
-    FROM ssd_s47_enquiry s
-    JOIN ssd_cin_assessments a ON a.cina_referral_id = s.s47e_referral_id
-    JOIN ssd_assessment_factors f_row ON f_row.cinf_assessment_id = a.cina_assessment_id
+        list_sort(list_distinct(flatten(list(
+            list_filter(
+                cpmed_codes(f_row.cinf_assessment_factors_json), lambda c: list_contains(w.factors, c)
+            )
+        )))) AS found
+    FROM ssd_assessment_factors f_row
     CROSS JOIN wanted_factors w
+    JOIN ssd_cin_assessments a ON a.cina_assessment_id = f_row.cinf_assessment_id
+    JOIN ssd_s47_enquiry s ON s.s47e_referral_id = a.cina_referral_id
     WHERE coalesce(a.cina_assessment_start_date, as_at()) <= as_at()
     GROUP BY s.s47e_s47_enquiry_id
 ),
 plans AS (
-    SELECT DISTINCT i.icpc_s47_enquiry_id AS s47_id
-    FROM ssd_initial_cp_conference i
-    JOIN ssd_cp_plans p
-      ON p.cppl_cp_plan_id = i.icpc_cp_plan_id OR p.cppl_icpc_id = i.icpc_icpc_id
-    WHERE coalesce(i.icpc_icpc_date, as_at()) <= as_at()
-      AND coalesce(p.cppl_cp_plan_start_date, as_at()) <= as_at()
-      AND upper(trim(p.cppl_cp_plan_initial_category)) IN ('PHY', 'PHYSICAL')
+    -- A plan linked to the conference by either side: icpc_cp_plan_id or cppl_icpc_id (two equi-joins;
+    -- one join on an OR of the two is a nested loop).
+    SELECT i.icpc_s47_enquiry_id AS s47_id, i.icpc_icpc_date, p.cppl_cp_plan_start_date,
+        p.cppl_cp_plan_initial_category
+    FROM ssd_initial_cp_conference i JOIN ssd_cp_plans p ON p.cppl_cp_plan_id = i.icpc_cp_plan_id
+    UNION ALL
+    SELECT i.icpc_s47_enquiry_id, i.icpc_icpc_date, p.cppl_cp_plan_start_date, p.cppl_cp_plan_initial_category
+    FROM ssd_initial_cp_conference i JOIN ssd_cp_plans p ON p.cppl_icpc_id = i.icpc_icpc_id
+),
+physical_plans AS (
+    SELECT DISTINCT s47_id
+    FROM plans
+    WHERE coalesce(icpc_icpc_date, as_at()) <= as_at()
+      AND coalesce(cppl_cp_plan_start_date, as_at()) <= as_at()
+      AND upper(trim(cppl_cp_plan_initial_category)) IN ('PHY', 'PHYSICAL')
 )
 SELECT
     s.s47e_s47_enquiry_id AS s47_id,
@@ -141,5 +152,5 @@ SELECT
 FROM ssd_s47_enquiry s
 LEFT JOIN medical m ON m.s47_id = s.s47e_s47_enquiry_id
 LEFT JOIN factors f ON f.s47_id = s.s47e_s47_enquiry_id
-LEFT JOIN plans p ON p.s47_id = s.s47e_s47_enquiry_id
+LEFT JOIN physical_plans p ON p.s47_id = s.s47e_s47_enquiry_id
 WHERE s.s47e_s47_start_date <= as_at();
