@@ -76,7 +76,8 @@ SELECT
     arg_max(clae_person_id, clae_cla_episode_start_date) AS person_id,
     coalesce(min(clae_entered_care_date), min(clae_cla_episode_start_date)) AS entered_care,
     max(clae_cla_episode_ceased_date) FILTER (
-        upper(trim(clae_cla_episode_ceased_reason)) IN ('E11', 'E12') AND clae_cla_episode_ceased_date <= as_at()
+        upper(trim(clae_cla_episode_ceased_reason)) IN ('E11', 'E12')
+        AND clae_cla_episode_ceased_date <= as_at()
     ) AS adopted_on
 FROM ssd_cla_episodes
 GROUP BY ALL;
@@ -93,7 +94,8 @@ SELECT
     CASE WHEN perm_matched_date <= as_at() THEN perm_matched_date END AS matched,
     CASE WHEN perm_placed_for_adoption_date <= as_at() THEN perm_placed_for_adoption_date END AS placed,
     CASE WHEN perm_decision_reversed_date <= as_at() THEN perm_decision_reversed_date END AS reversed,
-    CASE WHEN perm_placed_foster_carer_date <= as_at() THEN perm_placed_foster_carer_date END AS foster_placed,
+    CASE WHEN perm_placed_foster_carer_date <= as_at() THEN perm_placed_foster_carer_date END
+        AS foster_placed,
     CASE
         WHEN upper(trim(perm_permanence_order_type)) LIKE 'ADOPT%' AND perm_permanence_order_date <= as_at()
             THEN perm_permanence_order_date
@@ -117,7 +119,8 @@ WITH tied AS (
             coalesce(pr.cla_id = pm.cla_id, false) DESC,
             coalesce(
                 pr.entered_care <= coalesce(
-                    pm.adoption_order_recorded, pm.placed, pm.matched, pm.placement_order, pm.adm_decision, as_at()
+                    pm.adoption_order_recorded, pm.placed, pm.matched, pm.placement_order, pm.adm_decision,
+                    as_at()
                 ),
                 false
             ) DESC,
