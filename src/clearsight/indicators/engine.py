@@ -50,6 +50,7 @@ class Results:
     values: pa.Table
     breakdowns: pa.Table
     exceptions: pa.Table
+    items: pa.Table | None = None  # every indicator's items, when asked for (not stored)
 
 
 def compute(
@@ -64,6 +65,7 @@ def compute(
     previous: Results | None = None,
     indicators: Iterable[Indicator] | None = None,
     progress: Progress | None = None,
+    keep_items: bool = False,
 ) -> Results:
     """Run the catalogue (or the indicators given) for one as-at date and reporting period.
 
@@ -74,6 +76,7 @@ def compute(
             it, `sources` gives the source formats of whole tables.
         previous: the results of the council's previous snapshot, for direction of travel and each
             exception's `first_seen_as_at`.
+        keep_items: also return every indicator's items (the population behind each figure).
     """
     config = config or default_config()
     start, end = default_period(as_at)
@@ -96,9 +99,10 @@ def compute(
         values = _values(con, outcomes, run, config, population, previous)
         breakdowns = _breakdowns(con, chosen, population)
         exceptions = _exceptions(con, chosen, run, previous)
+        items = con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None
     finally:
         con.close()
-    return Results(values, breakdowns, exceptions)
+    return Results(values, breakdowns, exceptions, items)
 
 
 @dataclass
