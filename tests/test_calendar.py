@@ -220,7 +220,7 @@ def test_wd_between_same_day_is_zero(cal, sweep):
 @given(x=sweep_dates, span=st.integers(min_value=0, max_value=400))
 def test_wd_between_matches_a_day_by_day_count(cal, x, span):
     bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=range(x.year, x.year + 3))
-    y = x + timedelta(days=span)
+    y = min(x + timedelta(days=span), cal.last_date)  # the calendar ends with 2031
     expected = naive_wd_between(x, y, bank_holidays)
     assert cal.wd_between(x, y) == expected
     assert cal.wd_between(y, x) == -expected

@@ -158,9 +158,17 @@ class WorkingCalendar:
             sql_name = "_" + function.__name__.removeprefix("_sql_")
             with contextlib.suppress(duckdb.InvalidInputException):  # not registered here yet
                 con.remove_function(sql_name)
-            con.create_function(
-                sql_name, function, kinds, result, type="arrow", null_handling="special", side_effects=False
-            )
+            # A cursor shares its database's functions: those of the connection it came from serve it.
+            with contextlib.suppress(duckdb.CatalogException):
+                con.create_function(
+                    sql_name,
+                    function,
+                    kinds,
+                    result,
+                    type="arrow",
+                    null_handling="special",
+                    side_effects=False,
+                )
         # Thin macros, so that a timestamp or a text date is taken as its date (§2.2: times are dropped).
         con.execute(
             "CREATE OR REPLACE TEMP MACRO wd_between(x, y) AS _wd_between(CAST(x AS DATE), CAST(y AS DATE))"

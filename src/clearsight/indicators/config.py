@@ -22,9 +22,13 @@ from typing import Any
 
 import yaml
 
+from clearsight.yamltext import parse_yaml
+
 DEFAULTS = Path(__file__).with_name("defaults.yml")
 CONFIG_FILE = "config.yml"
-OPEN_SECTIONS = frozenset({"indicators", "supervision.asye_workers"})  # keys chosen by the council
+# Settings whose keys the council chooses: per-indicator RAG, ASYE workers, and the case supervision
+# interval, which may be one number or one per cohort ({CP: 14, CLA: 28}).
+OPEN_SECTIONS = frozenset({"indicators", "supervision.asye_workers", "supervision.case_interval_days"})
 
 
 class ConfigError(ValueError):
@@ -60,7 +64,7 @@ class Config:
 
 @cache
 def _defaults() -> dict[str, Any]:
-    return yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+    return parse_yaml(DEFAULTS.read_text(encoding="utf-8"))
 
 
 def default_config() -> Config:
@@ -81,7 +85,7 @@ def load_config(council_folder: Path) -> Config:
     if not path.is_file():
         return default_config()
     try:
-        settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        settings = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"{path}: cannot be read as YAML ({error})") from error
     if not isinstance(settings, dict):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -28,10 +29,20 @@ from clearsight.calendar import add_months
 from clearsight.indicators import rag
 from clearsight.indicators.catalogue import ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, STATES, Indicator, catalogue
 from clearsight.indicators.config import Config, default_config
-from clearsight.indicators.session import ANNEX_A, Run, default_period, open_session, table_sources
+from clearsight.indicators.session import (
+    ANNEX_A,
+    Run,
+    default_period,
+    open_session,
+    session_calendar,
+    session_cursor,
+    table_sources,
+)
 
 NOT_AVAILABLE = "not available from this data"
 LATEST_ONLY = "latest recorded events only (Annex A)"
+STATES_TEXT = ", ".join(STATES)
+SESSIONS = 2  # DuckDB sessions the catalogue is shared between, one thread each
 ANNEX_A_LOOKBACK_MONTHS = 6  # formats.md §3.0: lists 1-9 look back 6 months (10-11: 12)
 ANNEX_A_LONG_LOOKBACK = frozenset({"ssd_permanence"})
 POPULATION_BAND = "0-17"
@@ -87,14 +98,40 @@ def compute(
         )
     chosen = list(indicators) if indicators is not None else list(catalogue())
     source_sets = dict(sources) if sources is not None else table_sources(provenance)
-    con = open_session(tables, run, config, provenance=provenance, sources=source_sets)
+    calendar = session_calendar(tables, run, config)
+    uses = [i.sql for i in chosen] + [
+        text for i in chosen for text in (*i.supporting.values(), *(n["when"] for n in i.conditional_notes))
+    ]
+    con = open_session(tables, run, config, calendar, provenance=provenance, sources=source_sets, uses=uses)
     try:
-        _create_items_table(con)
-        outcomes = []
-        for done, indicator in enumerate(chosen, 1):
-            outcomes.append(_run_indicator(con, indicator, run, config, tables, source_sets))
-            if progress:
-                progress(done, len(chosen))
+        # The catalogue is shared between connections on as many threads (DuckDB plans and runs a query
+        # without holding the GIL); each gathers its items, and the first then takes them all.
+        connections = [con] + [
+            session_cursor(con, tables, run, config, calendar) for _ in range(min(SESSIONS, len(chosen)) - 1)
+        ]
+        shares = [chosen[n :: len(connections)] for n in range(len(connections))]
+        done: list[int] = [0]
+
+        def share(cursor: duckdb.DuckDBPyConnection, part: list[Indicator]) -> list[_Outcome]:
+            _create_items_table(cursor)
+            outcomes = []
+            for indicator in part:
+                outcomes.append(_run_indicator(cursor, indicator, run, config, tables, source_sets))
+                done[0] += 1
+                if progress:
+                    progress(done[0], len(chosen))
+            return outcomes
+
+        with ThreadPoolExecutor(len(connections)) as pool:
+            futures = [pool.submit(share, c, part) for c, part in zip(connections, shares, strict=True)]
+            finished = [f.result() for f in futures]  # the first failure is raised, naming its indicator
+        for other in connections[1:]:
+            con.register("_more_items", other.sql("SELECT * FROM _items").to_arrow_table())
+            other.close()
+            con.execute("INSERT INTO _items SELECT * FROM _more_items")
+            con.unregister("_more_items")
+        by_id = {o.indicator.id: o for outcomes in finished for o in outcomes}
+        outcomes = [by_id[i.id] for i in chosen]
         population = _population(con)
         values = _values(con, outcomes, run, config, population, previous)
         breakdowns = _breakdowns(con, chosen, population)
@@ -116,7 +153,9 @@ class _Outcome:
 
 def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
     columns = ", ".join(f"{name} {kind}" for name, kind in ITEM_COLUMNS.items())
-    con.execute(f"CREATE TEMP TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR)")
+    con.execute(
+        f"CREATE TEMP TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR, is_exception BOOLEAN)"
+    )
 
 
 def _unpopulated(requirement: str, tables: Mapping[str, pa.Table], threshold: float) -> bool:
@@ -158,41 +197,39 @@ def _run_indicator(
                 notes.append(
                     f"period {period_start:%d %b %Y} to {run.period_end:%d %b %Y} (Annex A look-back)"
                 )
-    con.execute(f"SET VARIABLE period_start = DATE '{period_start.isoformat()}'")
+    moved = period_start != run.period_start
+    if moved:
+        con.execute(f"SET VARIABLE period_start = DATE '{period_start.isoformat()}'")
     name = f"_items_{indicator.id}"
     try:
         con.execute(f"CREATE TEMP TABLE {name} AS {indicator.sql}")
-        found = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
-        _check_items(con, indicator, name, found)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW items AS SELECT * FROM {name}")
-        notes += [
-            note["note"]
-            for note in indicator.conditional_notes
-            if con.execute(f"SELECT ({note['when']})").fetchone()[0]
-        ]
-        supporting = {key: con.execute(sql).fetchone()[0] for key, sql in indicator.supporting.items()}
+        found = con.table(name).columns
+        missing = [c for c in REQUIRED_ITEM_COLUMNS if c not in found]
+        if missing:
+            raise IndicatorError(
+                f"{indicator.path.name}: the item SQL returns no {', '.join(missing)} column"
+            )
+        supporting = {}
+        if indicator.conditional_notes or indicator.supporting:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW items AS SELECT * FROM {name}")
+            notes += [
+                note["note"]
+                for note in indicator.conditional_notes
+                if con.execute(f"SELECT ({note['when']})").fetchone()[0]
+            ]
+            supporting = {key: con.execute(sql).fetchone()[0] for key, sql in indicator.supporting.items()}
         con.execute(_insert_items(indicator, name, found))
+        con.execute(f"DROP TABLE {name}")
     except duckdb.Error as error:
         raise IndicatorError(f"{indicator.path.name} ({indicator.code}): {error}") from error
     finally:
-        con.execute(f"SET VARIABLE period_start = DATE '{run.period_start.isoformat()}'")
+        if moved:
+            con.execute(f"SET VARIABLE period_start = DATE '{run.period_start.isoformat()}'")
     return _Outcome(indicator, True, notes, period_start, supporting)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
     return add_months(day, -months) + dt.timedelta(days=1)
-
-
-def _check_items(con: duckdb.DuckDBPyConnection, indicator: Indicator, name: str, found: list[str]) -> None:
-    missing = [c for c in REQUIRED_ITEM_COLUMNS if c not in found]
-    if missing:
-        raise IndicatorError(f"{indicator.path.name}: the item SQL returns no {', '.join(missing)} column")
-    allowed = ", ".join(f"'{s}'" for s in STATES)
-    bad = con.execute(
-        f"SELECT DISTINCT state FROM {name} WHERE state IS NULL OR state NOT IN ({allowed})"
-    ).fetchall()
-    if bad:
-        raise IndicatorError(f"{indicator.path.name}: items have states {bad} (allowed: {allowed})")
 
 
 def _insert_items(indicator: Indicator, name: str, found: list[str]) -> str:
@@ -213,7 +250,16 @@ def _insert_items(indicator: Indicator, name: str, found: list[str]) -> str:
         if extras
         else "NULL"
     )
-    return f"INSERT INTO _items SELECT '{indicator.id}', {', '.join(columns)}, {details} FROM {name}"
+    allowed = ", ".join(f"'{state}'" for state in STATES)
+    # An item in a state outside the contract stops the run, naming the indicator.
+    columns[list(ITEM_COLUMNS).index("state")] = (
+        f"CASE WHEN state IN ({allowed}) THEN state ELSE error('{indicator.path.name}: an item has state ' "
+        f"|| coalesce(CAST(state AS VARCHAR), 'NULL') || ' (allowed: {STATES_TEXT})') END"
+    )
+    flagged = f"coalesce(({indicator.exceptions_when}), false)" if indicator.exceptions_when else "false"
+    return (
+        f"INSERT INTO _items SELECT '{indicator.id}', {', '.join(columns)}, {details}, {flagged} FROM {name}"
+    )
 
 
 def _population(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -291,15 +337,13 @@ def _values(
         "WHERE state = 'EXCLUDED' GROUP BY ALL ORDER BY ALL"
     ).fetchall():
         excluded.setdefault(indicator_id, {})[reason] = n
-    flagged = {}
-    for outcome in outcomes:
-        when = outcome.indicator.exceptions_when
-        if when and outcome.available:
-            flagged[outcome.indicator.id] = con.execute(
-                f"SELECT count(*), count(*) FILTER (coalesce(severity, 'normal') = 'critical') "
-                f"FROM _items WHERE indicator_id = ? AND ({when})",
-                [outcome.indicator.id],
-            ).fetchone()
+    flagged = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "SELECT indicator_id, count(*), count(*) FILTER (coalesce(severity, 'normal') = 'critical') "
+            "FROM _items WHERE is_exception GROUP BY ALL"
+        ).fetchall()
+    }
     before = _previous_values(previous, config.version)
     rows = []
     for outcome in outcomes:
@@ -340,7 +384,7 @@ def _values(
         mode = settings.get("rag_mode", config["rag_mode"])
         if mode == "direction" and status not in (rag.NO_DATA, rag.NO_SOURCE_DATA, rag.LOW_N):
             status = rag.status_by_direction(trend)
-        count, critical = flagged.get(i.id, (0, 0))
+        count, critical = flagged.get(i.id, (0, 0)) if available else (0, 0)
         if settings.get("critical_overrides_rag", False) and critical:
             status = rag.RED
         rows.append(
@@ -481,26 +525,21 @@ def _exceptions(
     con: duckdb.DuckDBPyConnection, indicators: list[Indicator], run: Run, previous: Results | None
 ) -> pa.Table:
     """The exception rows of §7, sorted critical first, then the most overdue, then by child."""
-    parts = []
-    for order, i in enumerate(indicators):
-        if not i.exceptions_when:
-            continue
-        wd = (
-            "wd_between(i.due_date, coalesce(i.event_date, as_at()))"
-            if i.working_days
-            else "CAST(NULL AS BIGINT)"
-        )
-        parts.append(
-            f"SELECT {order} AS ordinal, '{i.code}' AS code, {wd} AS wd_overdue, i.* FROM _items i "
-            f"WHERE i.indicator_id = '{i.id}' AND ({i.exceptions_when})"
-        )
-    if not parts:
-        return EXCEPTION_COLUMNS.empty_table()
+    working_days = [i.id for i in indicators if i.working_days]
+    order = pa.table(
+        {
+            "indicator_id": [i.id for i in indicators],
+            "code": [i.code for i in indicators],
+            "ordinal": list(range(len(indicators))),
+        }
+    )
+    con.register("_catalogue_order", order)
+    wd_ids = ", ".join(f"'{x}'" for x in working_days) or "NULL"
     con.register("_first_seen", _first_seen(previous))
     sql = f"""
         SELECT
             x.indicator_id, x.code, as_at() AS as_at, coalesce(x.severity, 'normal') AS severity,
-            x.condition, x.reason, x.child_id, p.child_name,
+            x.condition, x.reason, x.child_id, n.child_name,
             CASE WHEN p.dob IS NOT NULL AND p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
             coalesce(tn.team_name, coalesce(a.team_id, x.team_id)) AS team,
             coalesce(wn.worker_name, coalesce(a.worker_id, x.worker_id)) AS worker,
@@ -513,8 +552,20 @@ def _exceptions(
             concat_ws(':', x.indicator_id, x.record_id, coalesce(CAST(x.due_date AS VARCHAR), ''))
                 AS exception_key,
             x.details, x.ordinal
-        FROM ({" UNION ALL ".join(parts)}) x
+        FROM (
+            SELECT o.ordinal, o.code,
+                CASE WHEN i.indicator_id IN ({wd_ids})
+                    THEN wd_between(i.due_date, coalesce(i.event_date, as_at())) END AS wd_overdue,
+                i.*
+            FROM _items i JOIN _catalogue_order o USING (indicator_id)
+            WHERE i.is_exception
+        ) x
         LEFT JOIN people p ON p.person_id = x.child_id
+        LEFT JOIN (
+            SELECT pers_person_id, any_value(trim(concat_ws(' ', pers_forename, pers_surname))) AS child_name
+            FROM ssd_person WHERE pers_person_id IN (SELECT child_id FROM _items WHERE is_exception)
+            GROUP BY ALL
+        ) n ON n.pers_person_id = x.child_id
         LEFT JOIN allocation_now a ON a.person_id = x.child_id
         LEFT JOIN team_names tn ON tn.team_id = coalesce(a.team_id, x.team_id)
         LEFT JOIN worker_names wn ON wn.worker_id = coalesce(a.worker_id, x.worker_id)

@@ -1,6 +1,9 @@
 """The DuckDB session every indicator runs in: the canonical tables, the run's parameters and settings,
 the working calendar, and the derived concepts of indicators.md §1.4 as views and macros.
 
+Indicators run on several connections to one in-memory database (`session_cursor`), so the derived SQL
+creates ordinary tables and views, never TEMP ones, which only their own connection could see.
+
 Tables are registered as given (absent tables as empty tables of the model's schema, so that no
 indicator fails on a table a council does not supply) and read through views of the same names, which
 apply the normalisation of §1.3 that the stored form leaves to the engine (D6: the seen flag of visits
@@ -13,8 +16,10 @@ configuration setting (`cfg('cp_visits.standard_wd')`). Must not import Django o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -53,18 +58,22 @@ def table_sources(provenance: pa.Table | None) -> dict[str, frozenset[str]]:
     """For each table, the source formats of its current (not superseded) rows."""
     if provenance is None or not provenance.num_rows:
         return {}
-    current = provenance.filter(pc.invert(provenance["superseded"]))
-    pairs = (
-        pa.table({name: current[name].cast(pa.string()) for name in ("table_name", "source_format")})
-        .group_by(["table_name", "source_format"])
-        .aggregate([])
-    )
+    with duckdb.connect() as con:
+        con.register("provenance", provenance)
+        pairs = con.execute(
+            "SELECT DISTINCT CAST(table_name AS VARCHAR), CAST(source_format AS VARCHAR) "
+            "FROM provenance WHERE NOT superseded"
+        ).fetchall()
     found: dict[str, set[str]] = {}
-    for table, source in zip(
-        pairs["table_name"].to_pylist(), pairs["source_format"].to_pylist(), strict=True
-    ):
+    for table, source in pairs:
         found.setdefault(table, set()).add(source)
     return {table: frozenset(sources) for table, sources in found.items()}
+
+
+def session_calendar(tables: Mapping[str, pa.Table], run: Run, config: Config) -> WorkingCalendar:
+    """The working calendar §2.3 requires for these tables: from the earliest date to a year after as-at."""
+    extra = [dt.date.fromisoformat(str(d)) for d in config["workdays.extra_non_working_days"]]
+    return WorkingCalendar.covering(_earliest_date(tables, run.period_start), run.as_at, extra)
 
 
 def _earliest_date(tables: Mapping[str, pa.Table], fallback: dt.date) -> dt.date:
@@ -84,57 +93,128 @@ def open_session(
     tables: Mapping[str, pa.Table],
     run: Run,
     config: Config,
+    calendar: WorkingCalendar | None = None,
     *,
     provenance: pa.Table | None = None,
     sources: Mapping[str, frozenset[str]] | None = None,
+    uses: Iterable[str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the run's tables, parameters, calendar and derived views.
 
     `provenance` (PROVENANCE_SCHEMA) gives each row's source format; without it, `sources` gives the
     source formats of whole tables (a golden example's "every row of this table came from Annex A").
+    `uses` is the SQL that will run (the chosen indicators'), so that only the derived files it needs
+    are run; by default, all of them.
     """
     con = duckdb.connect()
-    con.execute("SET threads = 2")
-    for name, value in (
-        ("as_at", run.as_at),
-        ("period_start", run.period_start),
-        ("period_end", run.period_end),
-    ):
-        con.execute(f"SET VARIABLE {name} = DATE '{value.isoformat()}'")
+    calendar = calendar or session_calendar(tables, run, config)
+    _bind(con, tables, run, config, calendar)
+    for name in RUN_PARAMETERS:
         con.execute(f"CREATE MACRO {name}() AS getvariable('{name}')")
-    for key, value in config.flat().items():
-        con.execute(f'SET VARIABLE "{key}" = ?', [value if value is not None else None])
-    con.execute("CREATE MACRO cfg(key) AS getvariable(key)")
-    extra = [dt.date.fromisoformat(str(d)) for d in config["workdays.extra_non_working_days"]]
-    WorkingCalendar.covering(_earliest_date(tables, run.period_start), run.as_at, extra).register(con)
-    _register_tables(con, tables, run, config, provenance, sources or {})
-    for path in sorted(DERIVED.glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    con.execute("CREATE MACRO cfg(key) AS struct_extract(getvariable('_config'), key)")
+    _create_views(con, config, provenance, sources or {})
+    for text in needed_derived(uses):
+        con.execute(text)
     return con
 
 
-def _register_tables(
+_CREATED = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE)
+
+
+@cache
+def _derived() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each derived SQL file's text and the names it creates, in run order."""
+    files = []
+    for path in sorted(DERIVED.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        files.append((text, frozenset(_CREATED.findall(text))))
+    return tuple(files)
+
+
+def needed_derived(uses: Iterable[str] | None) -> list[str]:
+    """The derived SQL files the given SQL texts need, with those they need in turn, in run order.
+
+    The first file (the shared concepts every indicator and the engine read) always runs; another runs
+    only when something that runs names one of its tables, views or macros. None means every file.
+    """
+    files = _derived()
+    if uses is None:
+        return [text for text, _ in files]
+    wanted = {0}
+    words = set(re.findall(r"\w+", " ".join(uses)))
+    grew = True
+    while grew:
+        grew = False
+        for n, (text, names) in enumerate(files):
+            if n not in wanted and names & words:
+                wanted.add(n)
+                words |= set(re.findall(r"\w+", text))
+                grew = True
+    return [text for n, (text, _) in enumerate(files) if n in wanted]
+
+
+def session_cursor(
     con: duckdb.DuckDBPyConnection,
     tables: Mapping[str, pa.Table],
     run: Run,
     config: Config,
-    provenance: pa.Table | None,
-    sources: Mapping[str, frozenset[str]],
+    calendar: WorkingCalendar,
+) -> duckdb.DuckDBPyConnection:
+    """Another connection to a session's database, for running indicators on another thread.
+
+    Tables, views and macros are shared through the database; what belongs to a connection (the
+    registered tables, the run's variables, the calendar's functions) is set up again on it.
+    """
+    cursor = con.cursor()
+    _bind(cursor, tables, run, config, calendar)
+    return cursor
+
+
+RUN_PARAMETERS = ("as_at", "period_start", "period_end")
+
+
+def _bind(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[str, pa.Table],
+    run: Run,
+    config: Config,
+    calendar: WorkingCalendar,
 ) -> None:
-    rows_from_annex_a = _annex_a_rows(provenance)
-    if rows_from_annex_a is not None:
-        con.register("_annex_a_rows", rows_from_annex_a)
+    """What each connection holds for itself: the tables as given, the run's variables, the calendar."""
+    con.execute("SET threads = 2")
+    for name in RUN_PARAMETERS:
+        con.execute(f"SET VARIABLE {name} = DATE '{getattr(run, name).isoformat()}'")
+    con.execute("SET VARIABLE _config = ?", [config.flat()])
+    calendar.register(con)
     for name, declared in TABLES.items():
         data = tables.get(name)
         con.register(f"_stored_{name}", data if data is not None else declared.empty())
-        flags = [f for f in SEEN_FLAGS.get(name, ()) if data is not None]
+
+
+def _create_views(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    provenance: pa.Table | None,
+    sources: Mapping[str, frozenset[str]],
+) -> None:
+    if provenance is not None:
+        con.register("_provenance", provenance)
+        wanted = ", ".join(f"'{name}'" for name in SEEN_FLAGS)
+        con.execute(
+            "CREATE TABLE _annex_a_rows AS SELECT CAST(table_name AS VARCHAR) AS table_name, row_key "
+            f"FROM _provenance WHERE NOT superseded AND CAST(source_format AS VARCHAR) = '{ANNEX_A}' "
+            f"AND CAST(table_name AS VARCHAR) IN ({wanted})"
+        )
+        con.unregister("_provenance")
+    for name, declared in TABLES.items():
+        flags = SEEN_FLAGS.get(name, ())
         if not flags:
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM _stored_{name}")
             continue
         # D6: a blank seen flag counts as seen by the source's setting; Annex A carries no seen flag.
         whole_table = sources.get(name) == frozenset({ANNEX_A})
         key = declared.primary_key
-        if whole_table or rows_from_annex_a is None:
+        if whole_table or provenance is None:
             from_annex_a = "TRUE" if whole_table else "FALSE"
             source = f"_stored_{name} AS t"
         else:
@@ -158,17 +238,3 @@ def _register_tables(
 
 def _sql_value(value: str | None) -> str:
     return "NULL" if value is None else _literal(value)
-
-
-def _annex_a_rows(provenance: pa.Table | None) -> pa.Table | None:
-    """(table_name, row_key) of the current visit rows that came from Annex A; None without provenance."""
-    if provenance is None:
-        return None
-    wanted = pa.array(list(SEEN_FLAGS), pa.string())
-    names = provenance["table_name"].cast(pa.string())
-    mask = pc.and_(
-        pc.and_(pc.is_in(names, value_set=wanted), pc.invert(provenance["superseded"])),
-        pc.equal(provenance["source_format"].cast(pa.string()), ANNEX_A),
-    )
-    chosen = provenance.filter(mask)
-    return pa.table({"table_name": names.filter(mask), "row_key": chosen["row_key"]})

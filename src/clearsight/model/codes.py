@@ -22,10 +22,9 @@ from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
 
-import yaml
+from clearsight.yamltext import parse_yaml
 
 _FOLDER = files(__package__) / "codes"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ten times faster
 _REQUIRED = {"title", "source", "codes"}
 _OPTIONAL = {"own", "closed"}
 
@@ -71,7 +70,7 @@ def code_set(name: str) -> CodeSet:
     if name not in CODE_SETS:
         raise KeyError(f"no code set called {name!r}; the sets are in {_FOLDER}")
     path = _FOLDER / f"{name}.yml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    data = parse_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not _REQUIRED <= data.keys() <= _REQUIRED | _OPTIONAL:
         raise ValueError(f"{path}: expected the keys {sorted(_REQUIRED)} and optionally {sorted(_OPTIONAL)}")
     codes = data["codes"]

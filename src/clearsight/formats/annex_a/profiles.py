@@ -17,8 +17,6 @@ from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
 
-import yaml
-
 from clearsight.formats.common.codes import Matcher, matcher_for
 from clearsight.formats.common.headers import (
     ExpectedColumn,
@@ -27,6 +25,7 @@ from clearsight.formats.common.headers import (
     match_headers,
 )
 from clearsight.model.codes import code_set
+from clearsight.yamltext import parse_yaml
 
 _SPEC = files(__package__) / "spec"
 TYPES = ("id", "name", "text", "postcode", "date", "count", "age", "code", "yes_no", "choice")
@@ -89,11 +88,10 @@ class ValueSpec:
 
 
 # libyaml's loader when PyYAML was built with it: the spec is read in every process that reads Annex A.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load(name: str) -> dict:
-    return yaml.load((_SPEC / name).read_text(encoding="utf-8"), Loader=_LOADER)
+    return parse_yaml((_SPEC / name).read_text(encoding="utf-8"))
 
 
 def _column(key: str, data: dict) -> ColumnSpec:

@@ -31,10 +31,11 @@ from typing import Any
 
 import yaml
 
+from clearsight.yamltext import parse_yaml
+
 OPERATIONS = ("add", "modify", "rename", "remove")
 _ENTRY_KEYS = {"type", "description", "value"}
 # PyYAML's safe loader, in C where libyaml is installed (several times faster on a full spec).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SpecError(ValueError):
@@ -77,7 +78,7 @@ def spec_files(folder: Traversable | Path, stem: str) -> SpecFiles:
 
 def _read_yaml(file: Traversable) -> Any:
     try:
-        return yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER)
+        return parse_yaml(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise SpecError(file.name, None, f"is not valid YAML: {error}") from error
 

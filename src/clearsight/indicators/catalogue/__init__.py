@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from clearsight.yamltext import parse_yaml
+
 FOLDER = Path(__file__).parent
 AREAS = {
     "A": "a_help_protection",
@@ -146,7 +148,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
 def load_indicator(path: Path) -> Indicator:
     """One catalogue file as an Indicator; raises CatalogueError naming the file and the problem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise CatalogueError(f"{path}: cannot be read as YAML ({error})") from error
     if not isinstance(raw, dict):

@@ -57,12 +57,11 @@ CREATE MACRO ethnicity_group(code) AS CASE
 END;
 
 -- One row per person with what the breakdowns and exception lists need (§6, §7).
-CREATE TEMP TABLE people AS
+CREATE TABLE people AS
 SELECT
     p.pers_person_id AS person_id,
     max(p.pers_dob) AS dob,
     max(p.pers_expected_dob) AS expected_dob,
-    any_value(trim(concat_ws(' ', p.pers_forename, p.pers_surname))) AS child_name,
     any_value(p.pers_sex) AS sex,
     ethnicity_group(any_value(p.pers_ethnicity)) AS ethnicity,
     CASE
@@ -104,12 +103,12 @@ SELECT person_id, worker_id, team_id, involvement_id, start_date FROM (
 WHERE rank = 1;
 
 -- D7 at the as-at date, computed once: who must act now (§7 team and worker).
-CREATE TEMP TABLE allocation_now AS SELECT * FROM allocations(as_at());
+CREATE TABLE allocation_now AS SELECT * FROM allocations(as_at());
 
 -- Names for the team and worker breakdowns and exception lists.
-CREATE TEMP TABLE team_names AS
+CREATE TABLE team_names AS
 SELECT dept_team_id AS team_id, any_value(dept_team_name) AS team_name FROM ssd_department GROUP BY ALL;
-CREATE TEMP TABLE worker_names AS
+CREATE TABLE worker_names AS
 SELECT prof_professional_id AS worker_id, any_value(prof_professional_name) AS worker_name
 FROM ssd_professionals GROUP BY ALL;
 

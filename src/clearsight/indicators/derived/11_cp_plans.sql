@@ -38,7 +38,7 @@ END;
 -- starting on or after it is left out. A plan with no start date, or one ending before it starts, cannot
 -- be placed in a spell and is left out. `in_scope` is false for another authority's plan (D3) unless
 -- cp.include_ola_plans is set.
-CREATE TEMP VIEW cp_plan_rows AS
+CREATE VIEW cp_plan_rows AS
 WITH plans AS (
     SELECT
         c.cppl_cp_plan_id AS plan_id,
@@ -72,7 +72,7 @@ WHERE (birthday_18 IS NULL OR plan_start < birthday_18)
 -- D3 plan spells of the in-scope plans: a plan joins the spell before it when it starts on or before the
 -- day after the latest end so far (contiguous or overlapping). A spell is open (spell_end NULL) when any
 -- of its plans is open at as_at. spell_id is the id of its first plan.
-CREATE TEMP TABLE cp_plan_spells AS
+CREATE TABLE cp_plan_spells AS
 WITH ordered AS (
     SELECT *,
         max(coalesce(plan_end, DATE '9999-12-31')) OVER (
@@ -104,7 +104,7 @@ GROUP BY person_id, spell_no;
 -- D7 allocated-worker involvements (role in allocation.worker_roles, a worker recorded), with whether the
 -- worker resolves in ssd_professionals. Period indicators attribute an item to the involvement in place
 -- on the event date; A11 lists the most recent one.
-CREATE TEMP VIEW cp_worker_involvements AS
+CREATE VIEW cp_worker_involvements AS
 SELECT
     i.invo_person_id AS person_id,
     i.invo_professional_id AS worker_id,
@@ -124,7 +124,7 @@ WHERE i.invo_professional_id IS NOT NULL
 -- decision in the current spell: a pre-proceedings decision dated from the spell start to as_at, or a
 -- legal gateway outcome with no decision date (counted, and flagged UNDATED_LEGAL_DECISION). A decision
 -- before the spell does not count; last_legal_decision_date is the latest by as_at, whenever it was.
-CREATE TEMP VIEW cp_spell_legal AS
+CREATE VIEW cp_spell_legal AS
 WITH decisions AS (
     SELECT
         prep_person_id AS person_id,

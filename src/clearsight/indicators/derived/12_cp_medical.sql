@@ -24,7 +24,7 @@ END;
 -- indicator can take the allocation at its event date: join on person_id and
 -- open_at(start_date, end_date, event date), then keep the latest start_date, then the highest
 -- involvement_id.
-CREATE TEMP VIEW cpmed_worker_involvements AS
+CREATE VIEW cpmed_worker_involvements AS
 SELECT
     i.invo_person_id AS person_id,
     i.invo_professional_id AS worker_id,

@@ -21,7 +21,7 @@ CREATE MACRO cic_long_term_type(t) AS coalesce(
 );
 
 -- Legal statuses as D2 reads them (DOLO left out).
-CREATE TEMP TABLE cic_legal AS
+CREATE TABLE cic_legal AS
 SELECT
     lega_person_id AS person_id,
     upper(trim(lega_legal_status)) AS status,
@@ -33,7 +33,7 @@ WHERE coalesce(upper(trim(lega_legal_status)), '') <> 'DOLO' AND lega_person_id 
 -- Periods of care (D2): one row per clae_cla_id, with the entry date (clae_entered_care_date, else the
 -- earliest episode start) and the date care ended: the cease date of the latest episode (a cease date after
 -- as_at has not happened yet), or the 18th birthday when that comes first (D9).
-CREATE TEMP TABLE cic_periods AS
+CREATE TABLE cic_periods AS
 WITH periods AS (
     SELECT
         clae_cla_id AS cla_id,
@@ -73,7 +73,7 @@ QUALIFY row_number() OVER (
 
 -- D6: visits to children in care with the seen flag read once (`seen` is a qualifying visit), and the
 -- qualifying visits one row per child and date.
-CREATE TEMP TABLE cic_visits AS
+CREATE TABLE cic_visits AS
 SELECT
     clav_cla_visit_id AS visit_id,
     clav_person_id AS person_id,
@@ -82,12 +82,12 @@ SELECT
 FROM ssd_cla_visits
 WHERE clav_cla_visit_date IS NOT NULL AND clav_person_id IS NOT NULL;
 
-CREATE TEMP TABLE cic_seen_visits AS
+CREATE TABLE cic_seen_visits AS
 SELECT person_id, visit_date FROM cic_visits WHERE seen GROUP BY ALL;
 
 -- Reviews with their period of care (clar_cla_id, else the child's period of care holding the date) and
 -- the cancelled flag read once.
-CREATE TEMP TABLE cic_reviews AS
+CREATE TABLE cic_reviews AS
 WITH reviews AS (
     SELECT
         clar_cla_review_id AS review_id,
@@ -114,7 +114,7 @@ WHERE r.cla_id IS NULL;
 -- §1.3 rule 6: health checks with their type and status normalised; `completed` is a completed check
 -- (a blank status counts only when health.null_status_counts_as_completed). Dateless rows (903 OC2 year
 -- flags) never count as a check on a date and are left out.
-CREATE TEMP TABLE cic_health AS
+CREATE TABLE cic_health AS
 SELECT
     clah_health_check_id AS check_id,
     clah_person_id AS person_id,
@@ -138,7 +138,7 @@ WHERE clah_health_check_date IS NOT NULL AND clah_person_id IS NOT NULL;
 
 -- D7 in set form: the involvements that allocate a worker to a child who has been in care, for finding
 -- the allocated team and worker at each item's own date (period indicators whose record names no team, §6).
-CREATE TEMP TABLE cic_involvements AS
+CREATE TABLE cic_involvements AS
 SELECT
     i.invo_person_id AS person_id,
     i.invo_professional_id AS worker_id,
@@ -156,5 +156,5 @@ WHERE i.invo_professional_id IS NOT NULL
   AND i.invo_person_id IN (SELECT person_id FROM cic_periods);
 
 -- D2 and D5 at the as-at date, computed once for the snapshot indicators.
-CREATE TEMP TABLE cic_looked_after_now AS SELECT * FROM looked_after(as_at());
-CREATE TEMP TABLE cic_placement_now AS SELECT * FROM cic_placement_at(as_at());
+CREATE TABLE cic_looked_after_now AS SELECT * FROM looked_after(as_at());
+CREATE TABLE cic_placement_now AS SELECT * FROM cic_placement_at(as_at());

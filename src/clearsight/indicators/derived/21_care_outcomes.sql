@@ -32,7 +32,7 @@ CREATE MACRO bco_permanence_keys(j) AS list_filter(
 -- D7 at an event's date: the allocated-worker involvements (role in allocation.worker_roles, a worker
 -- who resolves in ssd_professionals). An indicator joins them open at its own date (open_at) and keeps the
 -- latest start, then the highest involvement id.
-CREATE TEMP TABLE bco_worker_involvements AS
+CREATE TABLE bco_worker_involvements AS
 SELECT
     i.invo_person_id AS person_id,
     i.invo_professional_id AS worker_id,
@@ -50,7 +50,7 @@ WHERE i.invo_professional_id IS NOT NULL
 
 -- B09: missing episodes with the episode type normalised (M or Missing -> MISSING; A, Away or Absent ->
 -- AWAY; anything else UNKNOWN) and the return-interview flags as Y, N, NA or UNKNOWN (§1.3 rule 1).
-CREATE TEMP TABLE bco_missing AS
+CREATE TABLE bco_missing AS
 WITH typed AS (
     SELECT m.*, upper(trim(m.miss_missing_episode_type)) AS t FROM ssd_missing m
 )
@@ -70,7 +70,7 @@ FROM typed;
 
 -- Periods of care (D2): the entry date (clae_entered_care_date, else the earliest episode start) and the
 -- date an adoption ended the period (the cease date of an E11/E12 episode, on or before as_at).
-CREATE TEMP TABLE bco_periods AS
+CREATE TABLE bco_periods AS
 SELECT
     coalesce(clae_cla_id, clae_cla_episode_id) AS cla_id,
     arg_max(clae_person_id, clae_cla_episode_start_date) AS person_id,
@@ -84,7 +84,7 @@ GROUP BY ALL;
 
 -- Permanence rows with every future date blanked; adoption_order_recorded is the permanence order date
 -- when the order type is Adoption.
-CREATE TEMP TABLE bco_permanence AS
+CREATE TABLE bco_permanence AS
 SELECT
     perm_table_id AS record_id,
     perm_person_id AS person_id,
@@ -108,7 +108,7 @@ FROM ssd_permanence;
 -- the period) on or before as_at. A permanence row is tied to its period of care by perm_cla_id, else to
 -- the child's latest period that began by the child's latest adoption-process date. A period ended by
 -- E11/E12 with no permanence row is still an adoption, with every permanence date missing.
-CREATE TEMP TABLE bco_adoptions AS
+CREATE TABLE bco_adoptions AS
 WITH tied AS (
     SELECT pm.*, pr.cla_id AS period_id, pr.entered_care, pr.adopted_on
     FROM bco_permanence pm
@@ -153,7 +153,7 @@ WHERE pr.adopted_on IS NOT NULL
 -- reversed and with no adoption order by as_at that belong to the current period of care (by perm_cla_id,
 -- else by a decision made during it), with that period's entry date. Rows already counted as adoptions
 -- are left out.
-CREATE TEMP TABLE bco_adoption_plans AS
+CREATE TABLE bco_adoption_plans AS
 SELECT pm.*, la.entered_care AS current_entered_care
 FROM bco_permanence pm
 JOIN looked_after(as_at()) la ON la.person_id = pm.person_id

@@ -100,7 +100,7 @@ END;
 -- highest row id (provenance as-at dates are not visible to the engine's session).
 -- Dates after as_at have not happened yet (§2.1): such a contact or review date is read as missing,
 -- and flagged (contact_future, review_future) for the data quality columns.
-CREATE TEMP TABLE cl_rows AS
+CREATE TABLE cl_rows AS
 WITH latest AS (
     SELECT c.*,
         cl_code(c.clea_care_leaver_eligibility) AS eligibility_code,
@@ -141,7 +141,7 @@ SELECT
 FROM latest l
 LEFT JOIN people p ON p.person_id = l.clea_person_id;
 
-CREATE TEMP TABLE cl_leavers AS
+CREATE TABLE cl_leavers AS
 SELECT
     n.*,
     cl_activity_group(n.activity) AS activity_group,

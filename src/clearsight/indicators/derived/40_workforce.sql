@@ -4,14 +4,14 @@
 -- D7 roles: the involvement role means "allocated case-holding worker" (allocation.worker_roles),
 -- matched without regard to case or surrounding spaces. The roles are a table so that the test is a
 -- hash semi-join rather than a list search per row.
-CREATE TEMP TABLE wf_roles AS
+CREATE TABLE wf_roles AS
 SELECT DISTINCT lower(trim(r)) AS role_name FROM (SELECT unnest(cfg('allocation.worker_roles')) AS r);
 CREATE MACRO wf_worker_role(role_id) AS lower(trim(role_id)) IN (SELECT role_name FROM wf_roles);
 
 -- One row per professional: FTE as recorded and capped at 1.0 (D07), the agency flag as Y, N or
 -- UNKNOWN (§1.3 rule 1), and whether the job title is a social worker's (workforce.social_worker_titles;
 -- null means every professional).
-CREATE TEMP TABLE wf_professionals AS
+CREATE TABLE wf_professionals AS
 SELECT
     prof_professional_id AS worker_id,
     any_value(prof_full_time_equivalency) AS fte_recorded,
@@ -30,7 +30,7 @@ GROUP BY ALL;
 
 -- Allocated-worker involvements open at as_at whose worker resolves in ssd_professionals (D7), every
 -- one of them (co-workers included), not only the one D7 selects per child.
-CREATE TEMP TABLE wf_open_involvements AS
+CREATE TABLE wf_open_involvements AS
 SELECT
     i.invo_involvements_id AS involvement_id,
     i.invo_person_id AS person_id,
@@ -45,7 +45,7 @@ WHERE i.invo_professional_id IS NOT NULL
 
 -- §6 worker-level team: the most frequent team among the worker's open allocated-worker involvements
 -- (ties to the lowest team id), else prof_professional_department.
-CREATE TEMP TABLE wf_worker_team AS
+CREATE TABLE wf_worker_team AS
 WITH counted AS (
     SELECT worker_id, team_id, count(*) AS n
     FROM wf_open_involvements WHERE team_id IS NOT NULL GROUP BY ALL
@@ -59,13 +59,13 @@ SELECT p.worker_id, coalesce(r.team_id, p.department) AS team_id
 FROM wf_professionals p LEFT JOIN ranked r ON r.worker_id = p.worker_id AND r.rank = 1;
 
 -- D4 primary cohort of every child at as_at, computed once.
-CREATE TEMP TABLE wf_cohorts AS SELECT * FROM cohorts(as_at());
+CREATE TABLE wf_cohorts AS SELECT * FROM cohorts(as_at());
 
 -- Each worker's caseload at as_at (D07): the distinct children whose D7 allocated worker they are, or,
 -- with workforce.count_coworked, every child they hold an open allocated-worker involvement for; and
 -- the same children by cohort (D08: CP, CLA, CIN = CIN plan, assessment or other CIN, other). The
 -- UNION makes (worker, child) pairs distinct, so count(*) counts children.
-CREATE TEMP TABLE wf_caseload AS
+CREATE TABLE wf_caseload AS
 WITH held AS (
     SELECT worker_id, person_id FROM allocation_now
     WHERE NOT coalesce(CAST(cfg('workforce.count_coworked') AS BOOLEAN), false)
@@ -87,7 +87,7 @@ GROUP BY h.worker_id;
 
 -- Case-holding workers at as_at (D07-D09 population before the FTE test): the workers with a caseload,
 -- restricted to social worker titles when workforce.social_worker_titles is set.
-CREATE TEMP TABLE wf_case_holders AS
+CREATE TABLE wf_case_holders AS
 SELECT p.*, c.caseload, c.children_by_cohort, t.team_id
 FROM wf_caseload c
 JOIN wf_professionals p ON p.worker_id = c.worker_id
@@ -95,7 +95,7 @@ LEFT JOIN wf_worker_team t ON t.worker_id = c.worker_id
 WHERE p.social_worker;
 
 -- Start of each child's earliest ssd_cin_episodes row open at as_at (D01 clock start, D10 open_since).
-CREATE TEMP TABLE wf_open_episode AS
+CREATE TABLE wf_open_episode AS
 SELECT cine_person_id AS person_id, min(cine_referral_date) AS episode_start
 FROM ssd_cin_episodes
 WHERE cine_person_id IS NOT NULL AND open_at(cine_referral_date, cine_close_date, as_at())
@@ -104,7 +104,7 @@ GROUP BY ALL;
 -- D8 active care-leaver cohort at as_at: one ssd_care_leavers row per person (the latest contact, then
 -- the highest row id), eligibility Relevant or Former Relevant (plus Qualifying when
 -- care_leavers.active_includes_qualifying), aged 16-25, and in-touch status not DIED.
-CREATE TEMP TABLE wf_care_leavers AS
+CREATE TABLE wf_care_leavers AS
 WITH latest AS (
     SELECT *,
         row_number() OVER (
