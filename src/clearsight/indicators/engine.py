@@ -132,6 +132,7 @@ def compute(
             con.unregister("_more_items")
         by_id = {o.indicator.id: o for outcomes in finished for o in outcomes}
         outcomes = [by_id[i.id] for i in chosen]
+        _register_order(con, chosen)
         population = _population(con)
         values = _values(con, outcomes, run, config, population, previous)
         breakdowns = _breakdowns(con, chosen, population)
@@ -434,7 +435,11 @@ def _previous_values(previous: Results | None, version: str) -> dict[str, float]
 BREAKDOWN_CELLS = {
     "team": "coalesce(tn.team_name, i.team_id, 'Unallocated')",
     "worker": "coalesce(wn.worker_name, i.worker_id, 'Unallocated')",
-    "age_band": "coalesce(child_age_band(p.dob, p.expected_dob, coalesce(i.ref_date, as_at())), 'Unknown')",
+    "age_band": (
+        "coalesce(CASE WHEN o.care_leaver_bands "
+        "THEN care_leaver_age_band(p.dob, coalesce(i.ref_date, as_at())) "
+        "ELSE child_age_band(p.dob, p.expected_dob, coalesce(i.ref_date, as_at())) END, 'Unknown')"
+    ),
     "ethnicity": "coalesce(p.ethnicity, 'Unknown')",
     "disability": "coalesce(p.disability, 'Unknown')",
 }
@@ -454,7 +459,8 @@ def _breakdowns(
         parts.append(
             f"SELECT i.indicator_id, '{name}' AS breakdown, {cell} AS cell, "
             "sum(i.numerator) AS numerator, sum(i.denominator) AS denominator "
-            "FROM _items i LEFT JOIN people p ON p.person_id = i.child_id "
+            "FROM _items i JOIN _catalogue_order o USING (indicator_id) "
+            "LEFT JOIN people p ON p.person_id = i.child_id "
             "LEFT JOIN team_names tn ON tn.team_id = i.team_id "
             "LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id "
             f"WHERE i.indicator_id IN ({ids}) AND i.state <> 'EXCLUDED' GROUP BY ALL"
@@ -526,14 +532,6 @@ def _exceptions(
 ) -> pa.Table:
     """The exception rows of §7, sorted critical first, then the most overdue, then by child."""
     working_days = [i.id for i in indicators if i.working_days]
-    order = pa.table(
-        {
-            "indicator_id": [i.id for i in indicators],
-            "code": [i.code for i in indicators],
-            "ordinal": list(range(len(indicators))),
-        }
-    )
-    con.register("_catalogue_order", order)
     wd_ids = ", ".join(f"'{x}'" for x in working_days) or "NULL"
     con.register("_first_seen", _first_seen(previous))
     sql = f"""
@@ -541,8 +539,8 @@ def _exceptions(
             x.indicator_id, x.code, as_at() AS as_at, coalesce(x.severity, 'normal') AS severity,
             x.condition, x.reason, x.child_id, n.child_name,
             CASE WHEN p.dob IS NOT NULL AND p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
-            coalesce(tn.team_name, coalesce(a.team_id, x.team_id)) AS team,
-            coalesce(wn.worker_name, coalesce(a.worker_id, x.worker_id)) AS worker,
+            coalesce(tn.team_name, x.now_team) AS team,
+            coalesce(wn.worker_name, x.now_worker) AS worker,
             x.record_id, x.trigger_date, x.due_date, x.event_date,
             CASE WHEN x.due_date IS NULL THEN NULL
                  ELSE date_diff('day', x.due_date, coalesce(x.event_date, as_at())) END AS days_overdue,
@@ -556,8 +554,12 @@ def _exceptions(
             SELECT o.ordinal, o.code,
                 CASE WHEN i.indicator_id IN ({wd_ids})
                     THEN wd_between(i.due_date, coalesce(i.event_date, as_at())) END AS wd_overdue,
+                CASE WHEN o.own_allocation THEN i.team_id ELSE coalesce(a.team_id, i.team_id) END AS now_team,
+                CASE WHEN o.own_allocation THEN i.worker_id ELSE coalesce(a.worker_id, i.worker_id) END
+                    AS now_worker,
                 i.*
             FROM _items i JOIN _catalogue_order o USING (indicator_id)
+            LEFT JOIN allocation_now a ON a.person_id = i.child_id
             WHERE i.is_exception
         ) x
         LEFT JOIN people p ON p.person_id = x.child_id
@@ -566,9 +568,8 @@ def _exceptions(
             FROM ssd_person WHERE pers_person_id IN (SELECT child_id FROM _items WHERE is_exception)
             GROUP BY ALL
         ) n ON n.pers_person_id = x.child_id
-        LEFT JOIN allocation_now a ON a.person_id = x.child_id
-        LEFT JOIN team_names tn ON tn.team_id = coalesce(a.team_id, x.team_id)
-        LEFT JOIN worker_names wn ON wn.worker_id = coalesce(a.worker_id, x.worker_id)
+        LEFT JOIN team_names tn ON tn.team_id = x.now_team
+        LEFT JOIN worker_names wn ON wn.worker_id = x.now_worker
         LEFT JOIN team_names etn ON etn.team_id = x.team_id
         LEFT JOIN worker_names ewn ON ewn.worker_id = x.worker_id
     """
@@ -582,6 +583,21 @@ def _exceptions(
         """
     ).to_arrow_table()
     return table.select(EXCEPTION_COLUMNS.names).cast(EXCEPTION_COLUMNS)
+
+
+def _register_order(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) -> None:
+    """The chosen indicators in catalogue order, with what the breakdowns and exception lists need."""
+    order = pa.table(
+        {
+            "indicator_id": [i.id for i in indicators],
+            "code": [i.code for i in indicators],
+            "ordinal": list(range(len(indicators))),
+            "care_leaver_bands": [i.age_bands == "care_leaver" for i in indicators],
+            # D7: a care leaver's team and worker are those of their own record, not an involvement.
+            "own_allocation": [i.area == "C" for i in indicators],
+        }
+    )
+    con.register("_catalogue_order", order)
 
 
 def _first_seen(previous: Results | None) -> pa.Table:

@@ -116,6 +116,7 @@ class Indicator:
     exceptions_when: str | None = "state = 'NOT_MET'"
     exception_columns: tuple[str, ...] = ()
     breakdowns: tuple[str, ...] = BREAKDOWNS
+    age_bands: str = "child"  # or "care_leaver": the §2.4 bands the age-band breakdown uses
     examples: tuple[Example, ...] = ()
 
     @property
@@ -153,7 +154,7 @@ def load_indicator(path: Path) -> Indicator:
         raise CatalogueError(f"{path}: cannot be read as YAML ({error})") from error
     if not isinstance(raw, dict):
         raise CatalogueError(f"{path}: expected a mapping")
-    exceptions = raw.get("exceptions") or {}
+    exceptions = raw.get("exceptions", {})  # `exceptions: false` means the indicator lists none
     rag = raw.get("rag") or {}
     try:
         indicator = Indicator(
@@ -180,9 +181,12 @@ def load_indicator(path: Path) -> Indicator:
             notes=_tuple(raw.get("notes")),
             conditional_notes=tuple(raw.get("conditional_notes") or ()),
             supporting=dict(raw.get("supporting") or {}),
-            exceptions_when=exceptions.get("when", "state = 'NOT_MET'") if exceptions is not False else None,
-            exception_columns=_tuple(exceptions.get("columns")) if exceptions else (),
+            exceptions_when=None
+            if exceptions is False
+            else (exceptions or {}).get("when", "state = 'NOT_MET'"),
+            exception_columns=_tuple((exceptions or {}).get("columns")),
             breakdowns=_tuple(raw.get("breakdowns", list(BREAKDOWNS))),
+            age_bands=raw.get("age_bands", "care_leaver" if raw.get("area") == "C" else "child"),
             examples=tuple(_example(path, e) for e in raw.get("examples") or []),
         )
     except KeyError as error:
@@ -206,6 +210,8 @@ def _check(i: Indicator) -> None:
             problems.append(f"{name} {value!r} is not one of {', '.join(allowed)}")
     if i.critical is not None and i.critical not in CONDITIONS:
         problems.append(f"critical {i.critical!r} is not one of K1-K8")
+    if i.age_bands not in ("child", "care_leaver"):
+        problems.append(f"age_bands {i.age_bands!r} is not child or care_leaver")
     if i.annex_a is not None and i.annex_a not in ANNEX_A_RULES:
         problems.append(f"annex_a rule {i.annex_a!r} is not one of {', '.join(ANNEX_A_RULES)}")
     for name in i.breakdowns:
