@@ -1,10 +1,11 @@
-"""The README documents every command and every option the CLI has (docs stay honest)."""
+"""The README documents every command and option the CLI has, and docs/indicators.md the catalogue."""
 
 from pathlib import Path
 
 import typer
 
 from clearsight.cli import app
+from clearsight.indicators.catalogue_doc import catalogue_markdown
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 
@@ -25,3 +26,9 @@ def test_every_command_and_option_is_in_the_readme():
                 f"{name} {opt}" for opt in param.opts if opt.startswith("--") and opt not in README
             )
     assert missing == []
+
+
+def test_the_indicator_catalogue_page_is_written_from_the_catalogue():
+    page = (Path(__file__).parents[1] / "docs" / "indicators.md").read_text()
+    regenerate = "python -m clearsight.indicators.catalogue_doc > docs/indicators.md"
+    assert page == catalogue_markdown(), f"the page is out of date: run {regenerate}"
