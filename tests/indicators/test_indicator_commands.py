@@ -126,3 +126,29 @@ def test_table_output_names_the_council_and_date(data):
     assert "998" in result.stdout and "2026-03-31" in result.stdout
     snapshot = latest_snapshot(data, "998")
     assert (snapshot.path / "indicator_values.parquet").is_file()
+
+
+@pytest.fixture(scope="module")
+def annex_a_only(tmp_path_factory):
+    """A small council loaded from its Annex A workbook alone: the latest visit and review of each child."""
+    out = tmp_path_factory.mktemp("annex")
+    assert run("synth", "--scale", "small", "--seed", 3, "--out", out, "--formats", "annex-a").exit_code == 0
+    root = tmp_path_factory.mktemp("data")
+    workbook = next(out.glob("*.xlsx"))
+    result = run("load", workbook, "--data", root, "--la", "998", "--as-at", "2026-03-31")
+    assert result.exit_code == 0, result.output
+    return {r["code"]: r for r in json.loads(run("indicators", "--data", root, "--format", "json").stdout)}
+
+
+@pytest.mark.parametrize("code", ["A08", "A10", "A12", "B03", "B04", "D11"])
+def test_figures_annex_a_cannot_support_say_so(annex_a_only, code):
+    row = annex_a_only[code]
+    assert row["available"] is False
+    assert row["value"] is None
+    assert "not available from this data" in row["note"]
+
+
+def test_figures_from_latest_events_only_are_labelled(annex_a_only):
+    row = annex_a_only["A09"]
+    assert row["available"] is True
+    assert "latest recorded events only (Annex A)" in row["note"]
