@@ -101,25 +101,6 @@ SELECT
 FROM numbered
 GROUP BY person_id, spell_no;
 
--- D7 allocated-worker involvements (role in allocation.worker_roles, a worker recorded), with whether the
--- worker resolves in ssd_professionals. Period indicators attribute an item to the involvement in place
--- on the event date; A11 lists the most recent one.
-CREATE VIEW cp_worker_involvements AS
-SELECT
-    i.invo_person_id AS person_id,
-    i.invo_professional_id AS worker_id,
-    i.invo_professional_team AS team_id,
-    i.invo_involvements_id AS involvement_id,
-    i.invo_involvement_start_date AS start_date,
-    i.invo_involvement_end_date AS end_date,
-    i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals) AS resolves
-FROM ssd_involvements i
-WHERE i.invo_professional_id IS NOT NULL
-  AND list_contains(
-      list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
-      lower(trim(i.invo_professional_role_id))
-  );
-
 -- A15 (and A14's pre_proceedings column): for each open spell, whether the child has a legal planning
 -- decision in the current spell: a pre-proceedings decision dated from the spell start to as_at, or a
 -- legal gateway outcome with no decision date (counted, and flagged UNDATED_LEGAL_DECISION). A decision

@@ -20,26 +20,6 @@ CREATE MACRO cpmed_codes(j) AS CASE
     )
 END;
 
--- Involvements that make a worker the allocated case-holder (D7 without the date), so that a period
--- indicator can take the allocation at its event date: join on person_id and
--- open_at(start_date, end_date, event date), then keep the latest start_date, then the highest
--- involvement_id.
-CREATE VIEW cpmed_worker_involvements AS
-SELECT
-    i.invo_person_id AS person_id,
-    i.invo_professional_id AS worker_id,
-    i.invo_professional_team AS team_id,
-    i.invo_involvements_id AS involvement_id,
-    i.invo_involvement_start_date AS start_date,
-    i.invo_involvement_end_date AS end_date
-FROM ssd_involvements i
-WHERE i.invo_professional_id IS NOT NULL
-  AND list_contains(
-      list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
-      lower(trim(i.invo_professional_role_id))
-  )
-  AND i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals);
-
 -- D10 (a): the ext_cp_medical rows linked to each s47 enquiry, by cpme_s47_enquiry_id or, when that is
 -- blank, by the same person with the concern known from 7 days before the s47 start up to the s47 end
 -- (or as_at() while it is open; an end after as_at() has not happened yet). A row whose concern date is

@@ -139,21 +139,7 @@ WHERE clah_health_check_date IS NOT NULL AND clah_person_id IS NOT NULL;
 -- D7 in set form: the involvements that allocate a worker to a child who has been in care, for finding
 -- the allocated team and worker at each item's own date (period indicators whose record names no team, §6).
 CREATE TABLE cic_involvements AS
-SELECT
-    i.invo_person_id AS person_id,
-    i.invo_professional_id AS worker_id,
-    i.invo_professional_team AS team_id,
-    i.invo_involvements_id AS involvement_id,
-    i.invo_involvement_start_date AS start_date,
-    i.invo_involvement_end_date AS end_date
-FROM ssd_involvements i
-WHERE i.invo_professional_id IS NOT NULL
-  AND list_contains(
-      list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
-      lower(trim(i.invo_professional_role_id))
-  )
-  AND i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals)
-  AND i.invo_person_id IN (SELECT person_id FROM cic_periods);
+SELECT * FROM allocated_involvements WHERE person_id IN (SELECT person_id FROM cic_periods);
 
 -- D2 and D5 at the as-at date, computed once for the snapshot indicators.
 CREATE TABLE cic_looked_after_now AS SELECT * FROM looked_after(as_at());

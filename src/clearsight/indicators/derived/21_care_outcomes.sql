@@ -29,25 +29,6 @@ CREATE MACRO bco_permanence_keys(j) AS list_filter(
                     'SUPPLIV', 'ADOPTION', 'OTHERPLN')
 );
 
--- D7 at an event's date: the allocated-worker involvements (role in allocation.worker_roles, a worker
--- who resolves in ssd_professionals). An indicator joins them open at its own date (open_at) and keeps the
--- latest start, then the highest involvement id.
-CREATE TABLE bco_worker_involvements AS
-SELECT
-    i.invo_person_id AS person_id,
-    i.invo_professional_id AS worker_id,
-    i.invo_professional_team AS team_id,
-    i.invo_involvements_id AS involvement_id,
-    i.invo_involvement_start_date AS start_date,
-    i.invo_involvement_end_date AS end_date
-FROM ssd_involvements i
-WHERE i.invo_professional_id IS NOT NULL
-  AND list_contains(
-      list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
-      lower(trim(i.invo_professional_role_id))
-  )
-  AND i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals);
-
 -- B09: missing episodes with the episode type normalised (M or Missing -> MISSING; A, Away or Absent ->
 -- AWAY; anything else UNKNOWN) and the return-interview flags as Y, N, NA or UNKNOWN (§1.3 rule 1).
 CREATE TABLE bco_missing AS
