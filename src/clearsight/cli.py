@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -205,6 +206,16 @@ def demo_command(
 
 
 FORMATS = ("table", "json", "csv", "xlsx")
+# Options every command that reads a snapshot takes.
+DataOption = Annotated[Path | None, typer.Option("--data", help=DATA_HELP)]
+CouncilOption = Annotated[
+    str | None, typer.Option("--la", help="Council code (needed when the data root holds several).")
+]
+SnapshotOption = Annotated[str | None, typer.Option("--snapshot", help="Snapshot id [default: the latest].")]
+FormatOption = Annotated[str, typer.Option("--format", help="table, json, csv or xlsx.")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="File to write (needed for xlsx) [default: stdout].")
+]
 EXCEPTION_TABLE_COLUMNS = [
     "severity",
     "condition",
@@ -256,16 +267,14 @@ def _check_format(fmt: str) -> None:
 
 @app.command("indicators")
 def indicators_command(
-    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
-    la: str | None = typer.Option(
-        None, "--la", help="Council code (needed when the data root holds several)."
-    ),
-    snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id [default: the latest]."),
+    data: DataOption = None,
+    la: CouncilOption = None,
+    snapshot: SnapshotOption = None,
     trend: str | None = typer.Option(
         None, "--trend", help="An indicator id or code: its value in every snapshot."
     ),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv or xlsx."),
-    out: Path | None = typer.Option(None, "--out", help="File to write (needed for xlsx) [default: stdout]."),
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """The indicator values of a snapshot (or one indicator's trend across snapshots)."""
     _check_format(fmt)
@@ -290,17 +299,15 @@ def indicators_command(
 
 @app.command("exceptions")
 def exceptions_command(
-    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
-    la: str | None = typer.Option(
-        None, "--la", help="Council code (needed when the data root holds several)."
-    ),
-    snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id [default: the latest]."),
+    data: DataOption = None,
+    la: CouncilOption = None,
+    snapshot: SnapshotOption = None,
     indicator: str | None = typer.Option(None, "--indicator", help="Only this indicator's (id or code)."),
     severity: str | None = typer.Option(
         None, "--severity", help="critical or normal; critical alone prints the leaders-must-know register."
     ),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv or xlsx."),
-    out: Path | None = typer.Option(None, "--out", help="File to write (needed for xlsx) [default: stdout]."),
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """The children behind the figures: exception lists, or the critical register."""
     _check_format(fmt)
@@ -327,11 +334,9 @@ def _export_command(writer: str, out_help: str):
 
     def export_command(
         out: Path = typer.Option(..., "--out", help=out_help),
-        data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
-        la: str | None = typer.Option(
-            None, "--la", help="Council code (needed when the data root holds several)."
-        ),
-        snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id [default: the latest]."),
+        data: DataOption = None,
+        la: CouncilOption = None,
+        snapshot: SnapshotOption = None,
     ) -> None:
         try:
             chosen = pipeline.find_snapshot(data_root(data), la, snapshot)
