@@ -189,7 +189,8 @@ def _run_indicator(
         return _Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
     period_start = run.period_start
     if annex_a_only:
-        notes.append(LATEST_ONLY)
+        if indicator.annex_a == "latest_only":
+            notes.append(LATEST_ONLY)
         if indicator.type == "period":
             months = 12 if set(annex_a_only) <= ANNEX_A_LONG_LOOKBACK else ANNEX_A_LOOKBACK_MONTHS
             window_start = _months_before(run.as_at, months)

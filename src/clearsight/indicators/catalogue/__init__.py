@@ -42,7 +42,10 @@ BREAKDOWNS = ("team", "worker", "age_band", "ethnicity", "disability")
 CHILD_BREAKDOWNS = BREAKDOWNS
 WORKER_BREAKDOWNS = ("team",)
 CONDITIONS = tuple(f"K{n}" for n in range(1, 9))
-ANNEX_A_RULES = ("unavailable", "latest_only")
+# §2.6 rule 7, for when every row of a table an indicator reads came from Annex A: `unavailable` (the
+# figure needs history the lists do not hold), `latest_only` (computed, noted as resting on each child's
+# latest events), `lookback` (computed; a period figure's period moves into the lists' look-back window).
+ANNEX_A_RULES = ("unavailable", "latest_only", "lookback")
 
 # The columns every item SQL returns (indicators.md §2.5, §7). `state` is MET, NOT_MET, NOT_YET_DUE or
 # EXCLUDED; `numerator` and `denominator` are the item's contributions (1 or 0 for a percentage; the
