@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from clearsight.indicators.session import (
     ANNEX_A,
     Run,
     default_period,
+    needed_derived,
     open_session,
     session_calendar,
     session_cursor,
@@ -102,20 +104,38 @@ def compute(
     uses = [i.sql for i in chosen] + [
         text for i in chosen for text in (*i.supporting.values(), *(n["when"] for n in i.conditional_notes))
     ]
-    con = open_session(tables, run, config, calendar, provenance=provenance, sources=source_sets, uses=uses)
+    con = open_session(
+        tables,
+        run,
+        config,
+        calendar,
+        provenance=provenance,
+        sources=source_sets,
+        uses=uses,
+        run_all_derived=False,
+    )
     try:
-        # The catalogue is shared between connections on as many threads (DuckDB plans and runs a query
-        # without holding the GIL); each gathers its items, and the first then takes them all.
+        # The work is shared between connections to the one database, one thread each (DuckDB plans and
+        # runs a query without holding the GIL): first the area-specific derived SQL, which depends only
+        # on the shared file already run, then, once every connection has finished that, the catalogue.
         connections = [con] + [
             session_cursor(con, tables, run, config, calendar) for _ in range(min(SESSIONS, len(chosen)) - 1)
         ]
-        shares = [chosen[n :: len(connections)] for n in range(len(connections))]
+        derived = sorted(needed_derived(uses)[1:], key=len, reverse=True)
+        ready = threading.Barrier(len(connections))
         done: list[int] = [0]
 
-        def share(cursor: duckdb.DuckDBPyConnection, part: list[Indicator]) -> list[_Outcome]:
+        def share(n: int, cursor: duckdb.DuckDBPyConnection) -> list[_Outcome]:
+            try:
+                for text in derived[n :: len(connections)]:
+                    cursor.execute(text)
+                ready.wait()
+            except BaseException:
+                ready.abort()  # the other threads stop waiting and fail too; this error is raised
+                raise
             _create_items_table(cursor)
             outcomes = []
-            for indicator in part:
+            for indicator in chosen[n :: len(connections)]:
                 outcomes.append(_run_indicator(cursor, indicator, run, config, tables, source_sets))
                 done[0] += 1
                 if progress:
@@ -123,8 +143,12 @@ def compute(
             return outcomes
 
         with ThreadPoolExecutor(len(connections)) as pool:
-            futures = [pool.submit(share, c, part) for c, part in zip(connections, shares, strict=True)]
-            finished = [f.result() for f in futures]  # the first failure is raised, naming its indicator
+            futures = [pool.submit(share, n, c) for n, c in enumerate(connections)]
+            failures = [f.exception() for f in futures if f.exception() is not None]
+            real = [e for e in failures if not isinstance(e, threading.BrokenBarrierError)]
+            if failures:
+                raise (real or failures)[0]
+            finished = [f.result() for f in futures]
         for other in connections[1:]:
             con.register("_more_items", other.sql("SELECT * FROM _items").to_arrow_table())
             other.close()

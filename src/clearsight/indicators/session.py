@@ -98,13 +98,15 @@ def open_session(
     provenance: pa.Table | None = None,
     sources: Mapping[str, frozenset[str]] | None = None,
     uses: Iterable[str] | None = None,
+    run_all_derived: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the run's tables, parameters, calendar and derived views.
 
     `provenance` (PROVENANCE_SCHEMA) gives each row's source format; without it, `sources` gives the
     source formats of whole tables (a golden example's "every row of this table came from Annex A").
     `uses` is the SQL that will run (the chosen indicators'), so that only the derived files it needs
-    are run; by default, all of them.
+    are run; by default, all of them. With `run_all_derived` false only the first (shared) file runs,
+    and the caller runs the others, which depend on it alone, as it sees fit (on several connections).
     """
     con = duckdb.connect()
     calendar = calendar or session_calendar(tables, run, config)
@@ -113,8 +115,11 @@ def open_session(
         con.execute(f"CREATE MACRO {name}() AS getvariable('{name}')")
     con.execute("CREATE MACRO cfg(key) AS struct_extract(getvariable('_config'), key)")
     _create_views(con, config, provenance, sources or {})
-    for text in needed_derived(uses):
-        con.execute(text)
+    derived = needed_derived(uses)
+    con.execute(derived[0])
+    if run_all_derived:
+        for text in derived[1:]:
+            con.execute(text)
     return con
 
 
