@@ -22,7 +22,7 @@ from clearsight.formats.registry import WRITERS
 from clearsight.indicators import listing, store
 from clearsight.model.issues import UnusableInput
 from clearsight.paths import data_root
-from clearsight.render import print_outcome, print_rows, print_values
+from clearsight.render import print_outcome, print_results_summary, print_rows, print_values
 from clearsight.tabular import csv_text, json_text, xlsx_bytes
 from clearsight.warehouse import WarehouseError, list_councils
 
@@ -191,6 +191,7 @@ def load_command(
     except pipeline.NeedsOption as error:
         raise typer.BadParameter(str(error), param_hint=error.option) from None
     print_outcome(outcome)
+    print_results_summary(store.read_results(outcome.snapshot))
 
 
 @app.command("demo")
@@ -198,11 +199,16 @@ def demo_command(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
     no_serve: bool = typer.Option(False, "--no-serve", help="Do everything except serve."),
 ) -> None:
-    """Synthesise a county council, validate it, publish a snapshot and print a summary."""
+    """Synthesise a county council, validate it, publish a snapshot with its indicators and show them."""
     root = data_root(data)
     with progress_bar() as progress:
         outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
     print_outcome(outcome)
+    results = store.read_results(outcome.snapshot)
+    print_values(
+        listing.value_rows(results.values), f"Indicators for the synthetic county, as at {outcome.as_at}"
+    )
+    print_results_summary(results)
 
 
 FORMATS = ("table", "json", "csv", "xlsx")

@@ -86,3 +86,15 @@ def print_rows(rows: list[dict], columns: list[str], title: str) -> None:
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     out.print(table)
+
+
+def print_results_summary(results) -> None:
+    """One line on the indicators computed and the children behind them, with where to look next."""
+    values = results.values.to_pylist()
+    available = sum(1 for v in values if v["available"])
+    critical = sum(1 for e in results.exceptions.column("severity").to_pylist() if e == "critical")
+    out.print(
+        f"Indicators: {available} of {len(values)} computed from this data; "
+        f"{results.exceptions.num_rows:,} exceptions, {critical:,} of them critical. "
+        "See `clearsight indicators` and `clearsight exceptions --severity critical`."
+    )
