@@ -475,21 +475,22 @@ def _breakdowns(
 ) -> pa.Table:
     """Numerator and denominator per cell of each breakdown an indicator supports (§6)."""
     units = {i.id: i.unit for i in indicators}
-    parts = []
-    for name, cell in BREAKDOWN_CELLS.items():
-        wanted = [i.id for i in indicators if name in i.breakdowns]
-        if not wanted:
-            continue
-        ids = ", ".join(f"'{x}'" for x in wanted)
-        parts.append(
-            f"SELECT i.indicator_id, '{name}' AS breakdown, {cell} AS cell, "
-            "sum(i.numerator) AS numerator, sum(i.denominator) AS denominator "
-            "FROM _items i JOIN _catalogue_order o USING (indicator_id) "
-            "LEFT JOIN people p ON p.person_id = i.child_id "
-            "LEFT JOIN team_names tn ON tn.team_id = i.team_id "
-            "LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id "
-            f"WHERE i.indicator_id IN ({ids}) AND i.state <> 'EXCLUDED' GROUP BY ALL"
+    cells = ", ".join(f"{cell} AS {name}" for name, cell in BREAKDOWN_CELLS.items())
+    # Every item's cells are worked out once, then unpivoted to one row per breakdown it supports.
+    sql = f"""
+        WITH cells AS (
+            SELECT i.indicator_id, i.numerator, i.denominator, o.breakdowns, {cells}
+            FROM _items i JOIN _catalogue_order o USING (indicator_id)
+            LEFT JOIN people p ON p.person_id = i.child_id
+            LEFT JOIN team_names tn ON tn.team_id = i.team_id
+            LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id
+            WHERE i.state <> 'EXCLUDED'
         )
+        SELECT indicator_id, breakdown, cell, sum(numerator), sum(denominator)
+        FROM (UNPIVOT cells ON {", ".join(BREAKDOWN_CELLS)} INTO NAME breakdown VALUE cell)
+        WHERE list_contains(breakdowns, breakdown)
+        GROUP BY ALL ORDER BY 1, 2, 3
+    """
     schema = pa.schema(
         [
             ("indicator_id", pa.string()),
@@ -500,9 +501,7 @@ def _breakdowns(
             ("value", pa.float64()),
         ]
     )
-    if not parts:
-        return schema.empty_table()
-    rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3").fetchall()
+    rows = con.execute(sql).fetchall()
     out = []
     for indicator_id, breakdown, cell, numerator, denominator in rows:
         unit = units[indicator_id]
@@ -618,6 +617,7 @@ def _register_order(con: duckdb.DuckDBPyConnection, indicators: list[Indicator])
             "code": [i.code for i in indicators],
             "ordinal": list(range(len(indicators))),
             "care_leaver_bands": [i.age_bands == "care_leaver" for i in indicators],
+            "breakdowns": [list(i.breakdowns) for i in indicators],
             # D7: a care leaver's team and worker are those of their own record, not an involvement.
             "own_allocation": [i.area == "C" for i in indicators],
         }
