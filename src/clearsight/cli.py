@@ -20,6 +20,8 @@ from clearsight import __version__, pipeline, synth
 from clearsight.formats.common.limits import max_file_mb
 from clearsight.formats.registry import WRITERS
 from clearsight.indicators import listing, store
+from clearsight.indicators.config import ConfigError
+from clearsight.indicators.engine import IndicatorError
 from clearsight.model.issues import UnusableInput
 from clearsight.paths import data_root
 from clearsight.render import print_outcome, print_results_summary, print_rows, print_values
@@ -70,6 +72,12 @@ def progress_bar() -> Iterator[pipeline.Progress]:
 
 def _fail(error: UnusableInput) -> typer.Exit:
     err.print(f"[bold red]Cannot use[/] {error.path}: {error.reason}")
+    return typer.Exit(1)
+
+
+def _not_published(error: Exception) -> typer.Exit:
+    """A council configuration that cannot be used, or a catalogue defect: nothing was published."""
+    err.print(f"[bold red]Nothing was published:[/] {error}")
     return typer.Exit(1)
 
 
@@ -190,6 +198,8 @@ def load_command(
         raise _fail(error) from None
     except pipeline.NeedsOption as error:
         raise typer.BadParameter(str(error), param_hint=error.option) from None
+    except (ConfigError, IndicatorError) as error:
+        raise _not_published(error) from None
     print_outcome(outcome)
     print_results_summary(store.read_results(outcome.snapshot))
 
@@ -201,8 +211,11 @@ def demo_command(
 ) -> None:
     """Synthesise a county council, validate it, publish a snapshot with its indicators and show them."""
     root = data_root(data)
-    with progress_bar() as progress:
-        outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
+    try:
+        with progress_bar() as progress:
+            outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
+    except (ConfigError, IndicatorError) as error:
+        raise _not_published(error) from None
     print_outcome(outcome)
     results = store.read_results(outcome.snapshot)
     print_values(

@@ -152,3 +152,16 @@ def test_figures_from_latest_events_only_are_labelled(annex_a_only):
     row = annex_a_only["A09"]
     assert row["available"] is True
     assert "latest recorded events only (Annex A)" in row["note"]
+
+
+def test_a_misspelt_council_setting_stops_the_load_and_publishes_nothing(tmp_path):
+    extract = tmp_path / "small"
+    assert run("synth", "--scale", "small", "--seed", 3, "--out", extract).exit_code == 0
+    root = tmp_path / "data"
+    (root / "998").mkdir(parents=True)
+    (root / "998" / "config.yml").write_text("cp_visits:\n  standard_wdays: 15\n", encoding="utf-8")
+    result = run("load", extract, "--data", root, "--la", "998", "--as-at", "2026-03-31")
+    assert result.exit_code == 1
+    assert "cp_visits.standard_wdays is not a setting" in result.output
+    assert "Traceback" not in result.output
+    assert not (root / "998" / "snapshots").exists() or not any((root / "998" / "snapshots").iterdir())
