@@ -7,7 +7,8 @@ import datetime as dt
 
 from clearsight.indicators.catalogue import Example, Indicator
 from clearsight.indicators.config import make_config
-from clearsight.indicators.engine import Results, compute
+from clearsight.indicators.engine import compute
+from clearsight.indicators.results import Results
 from clearsight.model import TABLES
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from clearsight.cli import app
 from clearsight.indicators.catalogue import catalogue
-from clearsight.indicators.engine import EXCEPTION_COLUMNS
+from clearsight.indicators.results import EXCEPTION_COLUMNS
 from clearsight.warehouse import latest_snapshot
 
 runner = CliRunner()

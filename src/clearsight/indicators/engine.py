@@ -1,7 +1,7 @@
 """The indicator engine: run the catalogue over a set of canonical tables and produce the results.
 
 Each indicator's SQL yields its items (indicators.md §2.5); the engine gathers every indicator's items
-into one table and computes from it, for all indicators at once:
+into one table, and `results.py` computes from it, for all indicators at once:
 
 - **values**: one row per indicator (`VALUE_COLUMNS`): value, numerator, denominator, not yet due,
   exclusions by reason, critical count, RAG status, direction of travel, availability and notes;
@@ -17,19 +17,18 @@ exceptions; it never reports a number the data cannot support. Must not import D
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from clearsight.calendar import add_months
-from clearsight.indicators import rag
+from clearsight.indicators import results
 from clearsight.indicators.catalogue import ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, STATES, Indicator, catalogue
 from clearsight.indicators.config import Config, default_config
+from clearsight.indicators.results import Outcome, Results
 from clearsight.indicators.session import (
     ANNEX_A,
     Run,
@@ -47,23 +46,12 @@ STATES_TEXT = ", ".join(STATES)
 SESSIONS = 2  # DuckDB sessions the catalogue is shared between, one thread each
 ANNEX_A_LOOKBACK_MONTHS = 6  # formats.md §3.0: lists 1-9 look back 6 months (10-11: 12)
 ANNEX_A_LONG_LOOKBACK = frozenset({"ssd_permanence"})
-POPULATION_BAND = "0-17"
 
 Progress = Callable[[int, int], None]
 
 
 class IndicatorError(RuntimeError):
     """An indicator's SQL failed or returned items that break the item contract (a catalogue defect)."""
-
-
-@dataclass(frozen=True)
-class Results:
-    """The results of one run: values, breakdowns and exceptions, as Arrow tables."""
-
-    values: pa.Table
-    breakdowns: pa.Table
-    exceptions: pa.Table
-    items: pa.Table | None = None  # every indicator's items, when asked for (not stored)
 
 
 def compute(
@@ -125,7 +113,7 @@ def compute(
         ready = threading.Barrier(len(connections))
         done: list[int] = [0]
 
-        def share(n: int, cursor: duckdb.DuckDBPyConnection) -> list[_Outcome]:
+        def share(n: int, cursor: duckdb.DuckDBPyConnection) -> list[Outcome]:
             try:
                 for text in derived[n :: len(connections)]:
                     cursor.execute(text)
@@ -156,24 +144,16 @@ def compute(
             con.unregister("_more_items")
         by_id = {o.indicator.id: o for outcomes in finished for o in outcomes}
         outcomes = [by_id[i.id] for i in chosen]
-        _register_order(con, chosen)
-        population = _population(con)
-        values = _values(con, outcomes, run, config, population, previous)
-        breakdowns = _breakdowns(con, chosen, population)
-        exceptions = _exceptions(con, chosen, run, previous)
-        items = con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None
+        results.register_order(con, chosen)
+        population = results.population(con)
+        return Results(
+            results.values(con, outcomes, run, config, population, previous),
+            results.breakdowns(con, chosen, population),
+            results.exceptions(con, chosen, run, previous),
+            con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None,
+        )
     finally:
         con.close()
-    return Results(values, breakdowns, exceptions, items)
-
-
-@dataclass
-class _Outcome:
-    indicator: Indicator
-    available: bool
-    notes: list[str]
-    period_start: dt.date
-    supporting: dict[str, object]
 
 
 def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -203,14 +183,14 @@ def _run_indicator(
     config: Config,
     tables: Mapping[str, pa.Table],
     sources: Mapping[str, frozenset[str]],
-) -> _Outcome:
+) -> Outcome:
     notes = list(indicator.notes)
     annex_a_only = [t for t in indicator.annex_a_tables if sources.get(t) == frozenset({ANNEX_A})]
     threshold = float(config["dq.unpopulated_threshold"])
     if indicator.annex_a == "unavailable" and annex_a_only:
-        return _Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
+        return Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
     if any(_unpopulated(r, tables, threshold) for r in indicator.requires):
-        return _Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
+        return Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
     period_start = run.period_start
     if annex_a_only:
         if indicator.annex_a == "latest_only":
@@ -251,7 +231,7 @@ def _run_indicator(
     finally:
         if moved:
             con.execute(f"SET VARIABLE period_start = DATE '{run.period_start.isoformat()}'")
-    return _Outcome(indicator, True, notes, period_start, supporting)
+    return Outcome(indicator, True, notes, period_start, supporting)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -286,375 +266,3 @@ def _insert_items(indicator: Indicator, name: str, found: list[str]) -> str:
     return (
         f"INSERT INTO _items SELECT '{indicator.id}', {', '.join(columns)}, {details}, {flagged} FROM {name}"
     )
-
-
-def _population(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Child population by age band (ext_population), with 0-17 summed from the bands when not given."""
-    rows = dict(con.execute("SELECT age_band, sum(count) FROM ext_population GROUP BY ALL").fetchall())
-    if POPULATION_BAND not in rows:
-        bands = [v for k, v in rows.items() if k in ("under 1", "1-4", "5-9", "10-15", "16-17")]
-        if bands:
-            rows[POPULATION_BAND] = sum(bands)
-    return {k: float(v) for k, v in rows.items() if v is not None}
-
-
-def _value(unit: str, numerator: float, denominator: float) -> float | None:
-    if unit == "count":
-        return numerator
-    if not denominator:
-        return None
-    scale = {"percent": 100.0, "rate_10k": 10_000.0}.get(unit, 1.0)
-    return scale * numerator / denominator
-
-
-VALUE_COLUMNS = pa.schema(
-    [
-        ("id", pa.string()),
-        ("code", pa.string()),
-        ("title", pa.string()),
-        ("area", pa.string()),
-        ("unit", pa.string()),
-        ("polarity", pa.string()),
-        ("type", pa.string()),
-        ("value", pa.float64()),
-        ("numerator", pa.float64()),
-        ("denominator", pa.float64()),
-        ("available", pa.bool_()),
-        ("note", pa.string()),
-        ("status", pa.string()),
-        ("direction", pa.string()),
-        ("previous_value", pa.float64()),
-        ("target", pa.float64()),
-        ("tolerance", pa.float64()),
-        ("not_yet_due", pa.int64()),
-        ("excluded_by_reason", pa.string()),
-        ("critical_count", pa.int64()),
-        ("exception_count", pa.int64()),
-        ("supporting", pa.string()),
-        ("as_at", pa.date32()),
-        ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
-        ("config_version", pa.string()),
-    ]
-)
-
-
-def _values(
-    con: duckdb.DuckDBPyConnection,
-    outcomes: list[_Outcome],
-    run: Run,
-    config: Config,
-    population: Mapping[str, float],
-    previous: Results | None,
-) -> pa.Table:
-    totals = {
-        row[0]: row[1:]
-        for row in con.execute(
-            """
-            SELECT indicator_id, sum(numerator), sum(denominator),
-                count(*) FILTER (state = 'NOT_YET_DUE')
-            FROM _items GROUP BY ALL
-            """
-        ).fetchall()
-    }
-    excluded: dict[str, dict[str, int]] = {}
-    for indicator_id, reason, n in con.execute(
-        "SELECT indicator_id, coalesce(reason, 'UNSPECIFIED'), count(*) FROM _items "
-        "WHERE state = 'EXCLUDED' GROUP BY ALL ORDER BY ALL"
-    ).fetchall():
-        excluded.setdefault(indicator_id, {})[reason] = n
-    flagged = {
-        row[0]: row[1:]
-        for row in con.execute(
-            "SELECT indicator_id, count(*), count(*) FILTER (coalesce(severity, 'normal') = 'critical') "
-            "FROM _items WHERE is_exception GROUP BY ALL"
-        ).fetchall()
-    }
-    before = _previous_values(previous, config.version)
-    rows = []
-    for outcome in outcomes:
-        i = outcome.indicator
-        numerator, denominator, not_yet_due = totals.get(i.id, (0.0, 0.0, 0))
-        notes = list(outcome.notes)
-        settings = config.indicator(i.id)
-        available = outcome.available
-        if available and i.unit == "rate_10k":
-            denominator = population.get(POPULATION_BAND)
-            if not denominator:
-                available = False
-                notes.append("no child population (ext_population) supplied")
-            elif not config["population.source"]:
-                notes.append("population source not stated")
-        value = _value(i.unit, numerator or 0.0, denominator or 0.0) if available else None
-        target = rag.target_in_force(
-            settings.get("target", i.target), settings.get("target_schedule"), run.as_at
-        )
-        tolerance = settings.get("tolerance", i.tolerance)
-        status = rag.status(
-            value,
-            polarity=i.polarity,
-            target=target,
-            tolerance=tolerance,
-            denominator=None if i.unit in ("count", "rate_10k") else denominator,
-            min_denominator=settings.get("min_denominator", i.min_denominator),
-            available=available,
-        )
-        prior = before.get(i.id)
-        trend = rag.direction(
-            value if status not in (rag.LOW_N,) else None,
-            prior,
-            polarity=i.polarity,
-            unit=i.unit,
-            minimum_change=settings.get("dot_threshold"),
-        )
-        mode = settings.get("rag_mode", config["rag_mode"])
-        if mode == "direction" and status not in (rag.NO_DATA, rag.NO_SOURCE_DATA, rag.LOW_N):
-            status = rag.status_by_direction(trend)
-        count, critical = flagged.get(i.id, (0, 0)) if available else (0, 0)
-        if settings.get("critical_overrides_rag", False) and critical:
-            status = rag.RED
-        rows.append(
-            {
-                "id": i.id,
-                "code": i.code,
-                "title": i.title,
-                "area": i.area,
-                "unit": i.unit,
-                "polarity": i.polarity,
-                "type": i.type,
-                "value": value,
-                "numerator": numerator if available else None,
-                "denominator": denominator if available else None,
-                "available": available,
-                "note": "; ".join(dict.fromkeys(notes)) or None,
-                "status": status,
-                "direction": trend,
-                "previous_value": prior,
-                "target": target,
-                "tolerance": tolerance,
-                "not_yet_due": not_yet_due if available else 0,
-                "excluded_by_reason": json.dumps(excluded.get(i.id, {}), sort_keys=True),
-                "critical_count": critical,
-                "exception_count": count,
-                "supporting": json.dumps(outcome.supporting, default=str, sort_keys=True),
-                "as_at": run.as_at,
-                "period_start": outcome.period_start,
-                "period_end": run.period_end,
-                "config_version": config.version,
-            }
-        )
-    return pa.Table.from_pylist(rows, schema=VALUE_COLUMNS)
-
-
-def _previous_values(previous: Results | None, version: str) -> dict[str, float]:
-    """Earlier values under the same configuration (§4: different config_version means no comparison)."""
-    if previous is None:
-        return {}
-    return {
-        row["id"]: row["value"]
-        for row in previous.values.to_pylist()
-        if row["config_version"] == version and row["value"] is not None and row["status"] != rag.LOW_N
-    }
-
-
-BREAKDOWN_CELLS = {
-    "team": "coalesce(tn.team_name, i.team_id, 'Unallocated')",
-    "worker": "coalesce(wn.worker_name, i.worker_id, 'Unallocated')",
-    "age_band": (
-        "coalesce(CASE WHEN o.care_leaver_bands "
-        "THEN care_leaver_age_band(p.dob, coalesce(i.ref_date, as_at())) "
-        "ELSE child_age_band(p.dob, p.expected_dob, coalesce(i.ref_date, as_at())) END, 'Unknown')"
-    ),
-    "ethnicity": "coalesce(p.ethnicity, 'Unknown')",
-    "disability": "coalesce(p.disability, 'Unknown')",
-}
-
-
-def _breakdowns(
-    con: duckdb.DuckDBPyConnection, indicators: list[Indicator], population: Mapping[str, float]
-) -> pa.Table:
-    """Numerator and denominator per cell of each breakdown an indicator supports (§6)."""
-    units = {i.id: i.unit for i in indicators}
-    cells = ", ".join(f"{cell} AS {name}" for name, cell in BREAKDOWN_CELLS.items())
-    # Every item's cells are worked out once, then unpivoted to one row per breakdown it supports.
-    sql = f"""
-        WITH cells AS (
-            SELECT i.indicator_id, i.numerator, i.denominator, o.breakdowns, {cells}
-            FROM _items i JOIN _catalogue_order o USING (indicator_id)
-            LEFT JOIN people p ON p.person_id = i.child_id
-            LEFT JOIN team_names tn ON tn.team_id = i.team_id
-            LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id
-            WHERE i.state <> 'EXCLUDED'
-        )
-        SELECT indicator_id, breakdown, cell, sum(numerator), sum(denominator)
-        FROM (UNPIVOT cells ON {", ".join(BREAKDOWN_CELLS)} INTO NAME breakdown VALUE cell)
-        WHERE list_contains(breakdowns, breakdown)
-        GROUP BY ALL ORDER BY 1, 2, 3
-    """
-    schema = pa.schema(
-        [
-            ("indicator_id", pa.string()),
-            ("breakdown", pa.string()),
-            ("cell", pa.string()),
-            ("numerator", pa.float64()),
-            ("denominator", pa.float64()),
-            ("value", pa.float64()),
-        ]
-    )
-    rows = con.execute(sql).fetchall()
-    out = []
-    for indicator_id, breakdown, cell, numerator, denominator in rows:
-        unit = units[indicator_id]
-        if unit == "rate_10k":
-            denominator = population.get(cell) if breakdown == "age_band" else None
-            value = _value(unit, numerator, denominator) if denominator else None
-        else:
-            value = _value(unit, numerator, denominator)
-        out.append(
-            {
-                "indicator_id": indicator_id,
-                "breakdown": breakdown,
-                "cell": cell,
-                "numerator": numerator,
-                "denominator": denominator,
-                "value": value,
-            }
-        )
-    return pa.Table.from_pylist(out, schema=schema)
-
-
-EXCEPTION_COLUMNS = pa.schema(
-    [
-        ("indicator_id", pa.string()),
-        ("code", pa.string()),
-        ("as_at", pa.date32()),
-        ("severity", pa.string()),
-        ("condition", pa.string()),
-        ("reason", pa.string()),
-        ("child_id", pa.string()),
-        ("child_name", pa.string()),
-        ("age", pa.int64()),
-        ("team", pa.string()),
-        ("worker", pa.string()),
-        ("record_id", pa.string()),
-        ("trigger_date", pa.date32()),
-        ("due_date", pa.date32()),
-        ("event_date", pa.date32()),
-        ("days_overdue", pa.int64()),
-        ("wd_overdue", pa.int64()),
-        ("event_team", pa.string()),
-        ("event_worker", pa.string()),
-        ("exception_key", pa.string()),
-        ("first_seen_as_at", pa.date32()),
-        ("details", pa.string()),
-    ]
-)
-
-
-def _exceptions(
-    con: duckdb.DuckDBPyConnection, indicators: list[Indicator], run: Run, previous: Results | None
-) -> pa.Table:
-    """The exception rows of §7, sorted critical first, then the most overdue, then by child."""
-    working_days = [i.id for i in indicators if i.working_days]
-    wd_ids = ", ".join(f"'{x}'" for x in working_days) or "NULL"
-    con.register("_first_seen", _first_seen(previous))
-    sql = f"""
-        SELECT
-            x.indicator_id, x.code, as_at() AS as_at, coalesce(x.severity, 'normal') AS severity,
-            x.condition, x.reason, x.child_id, n.child_name,
-            CASE WHEN p.dob IS NOT NULL AND p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
-            coalesce(tn.team_name, x.now_team) AS team,
-            coalesce(wn.worker_name, x.now_worker) AS worker,
-            x.record_id, x.trigger_date, x.due_date, x.event_date,
-            CASE WHEN x.due_date IS NULL THEN NULL
-                 ELSE date_diff('day', x.due_date, coalesce(x.event_date, as_at())) END AS days_overdue,
-            x.wd_overdue,
-            coalesce(etn.team_name, x.team_id) AS event_team,
-            coalesce(ewn.worker_name, x.worker_id) AS event_worker,
-            concat_ws(':', x.indicator_id, x.record_id, coalesce(CAST(x.due_date AS VARCHAR), ''))
-                AS exception_key,
-            x.details, x.ordinal
-        FROM (
-            SELECT o.ordinal, o.code,
-                CASE WHEN i.indicator_id IN ({wd_ids})
-                    THEN wd_between(i.due_date, coalesce(i.event_date, as_at())) END AS wd_overdue,
-                CASE WHEN o.own_allocation THEN i.team_id ELSE coalesce(a.team_id, i.team_id) END AS now_team,
-                CASE WHEN o.own_allocation THEN i.worker_id ELSE coalesce(a.worker_id, i.worker_id) END
-                    AS now_worker,
-                i.*
-            FROM _items i JOIN _catalogue_order o USING (indicator_id)
-            LEFT JOIN allocation_now a ON a.person_id = i.child_id
-            WHERE i.is_exception
-        ) x
-        LEFT JOIN people p ON p.person_id = x.child_id
-        LEFT JOIN (
-            SELECT pers_person_id, any_value(trim(concat_ws(' ', pers_forename, pers_surname))) AS child_name
-            FROM ssd_person WHERE pers_person_id IN (SELECT child_id FROM _items WHERE is_exception)
-            GROUP BY ALL
-        ) n ON n.pers_person_id = x.child_id
-        LEFT JOIN team_names tn ON tn.team_id = x.now_team
-        LEFT JOIN worker_names wn ON wn.worker_id = x.now_worker
-        LEFT JOIN team_names etn ON etn.team_id = x.team_id
-        LEFT JOIN worker_names ewn ON ewn.worker_id = x.worker_id
-    """
-    table = con.sql(
-        f"""
-        SELECT e.* EXCLUDE (ordinal, details),
-            coalesce(LEAST(f.first_seen_as_at, e.as_at), e.as_at) AS first_seen_as_at, e.details
-        FROM ({sql}) e LEFT JOIN _first_seen f USING (exception_key)
-        ORDER BY e.severity = 'critical' DESC, e.days_overdue DESC NULLS LAST, e.child_id NULLS LAST,
-            e.ordinal, e.record_id
-        """
-    ).to_arrow_table()
-    return table.select(EXCEPTION_COLUMNS.names).cast(EXCEPTION_COLUMNS)
-
-
-def _register_order(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) -> None:
-    """The chosen indicators in catalogue order, with what the breakdowns and exception lists need."""
-    order = pa.table(
-        {
-            "indicator_id": [i.id for i in indicators],
-            "code": [i.code for i in indicators],
-            "ordinal": list(range(len(indicators))),
-            "care_leaver_bands": [i.age_bands == "care_leaver" for i in indicators],
-            "breakdowns": [list(i.breakdowns) for i in indicators],
-            # D7: a care leaver's team and worker are those of their own record, not an involvement.
-            "own_allocation": [i.area == "C" for i in indicators],
-        }
-    )
-    con.register("_catalogue_order", order)
-
-
-def _first_seen(previous: Results | None) -> pa.Table:
-    schema = pa.schema([("exception_key", pa.string()), ("first_seen_as_at", pa.date32())])
-    if previous is None or not previous.exceptions.num_rows:
-        return schema.empty_table()
-    return previous.exceptions.select(schema.names).cast(schema)
-
-
-def critical_register(exceptions: pa.Table) -> pa.Table:
-    """Every open critical exception once per child and condition (§7): the first raising indicator's row
-    in catalogue order, with the oldest first_seen_as_at."""
-    con = duckdb.connect()
-    try:
-        con.register("exceptions", exceptions)
-        order = {i.id: n for n, i in enumerate(catalogue())}
-        con.register(
-            "catalogue_order",
-            pa.table({"indicator_id": list(order), "ordinal": list(order.values())}),
-        )
-        return con.sql(
-            """
-            SELECT e.* REPLACE (
-                min(e.first_seen_as_at) OVER (PARTITION BY e.child_id, e.condition) AS first_seen_as_at
-            )
-            FROM exceptions e LEFT JOIN catalogue_order o USING (indicator_id)
-            WHERE e.severity = 'critical'
-            QUALIFY row_number() OVER (
-                PARTITION BY e.child_id, coalesce(e.condition, e.indicator_id) ORDER BY o.ordinal, e.record_id
-            ) = 1
-            ORDER BY e.days_overdue DESC NULLS LAST, e.child_id
-            """
-        ).to_arrow_table()
-    finally:
-        con.close()

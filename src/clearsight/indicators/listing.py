@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from clearsight.indicators.catalogue import find
-from clearsight.indicators.engine import EXCEPTION_COLUMNS, VALUE_COLUMNS, critical_register
+from clearsight.indicators.results import EXCEPTION_COLUMNS, VALUE_COLUMNS, critical_register
 
 FIRST_KEYS = ("id", "title", "area", "unit", "value", "numerator", "denominator", "available", "note")
 VALUE_KEYS = (*FIRST_KEYS, *(name for name in VALUE_COLUMNS.names if name not in FIRST_KEYS))

@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearsight.indicators.config import load_config
-from clearsight.indicators.engine import EXCEPTION_COLUMNS, VALUE_COLUMNS, Results, compute
+from clearsight.indicators.engine import compute
+from clearsight.indicators.results import EXCEPTION_COLUMNS, VALUE_COLUMNS, Results
 from clearsight.warehouse import Snapshot, WarehouseError, list_snapshots
 from clearsight.warehouse.layout import council_dir
 
