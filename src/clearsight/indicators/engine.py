@@ -77,7 +77,8 @@ def compute(
             it, `sources` gives the source formats of whole tables.
         previous: the results of the council's previous snapshot, for direction of travel and each
             exception's `first_seen_as_at`.
-        keep_items: also return every indicator's items (the population behind each figure).
+        keep_items: also return every indicator's items (the population behind each figure), each with
+            its indicator's own columns; otherwise only exceptions keep those.
     """
     config = config or default_config()
     start, end = default_period(as_at)
@@ -124,7 +125,11 @@ def compute(
             _create_items_table(cursor)
             outcomes = []
             for indicator in chosen[n :: len(connections)]:
-                outcomes.append(_run_indicator(cursor, indicator, run, config, tables, source_sets))
+                outcomes.append(
+                    _run_indicator(
+                        cursor, indicator, run, config, tables, source_sets, every_detail=keep_items
+                    )
+                )
                 done[0] += 1
                 if progress:
                     progress(done[0], len(chosen))
@@ -183,6 +188,7 @@ def _run_indicator(
     config: Config,
     tables: Mapping[str, pa.Table],
     sources: Mapping[str, frozenset[str]],
+    every_detail: bool = False,
 ) -> Outcome:
     notes = list(indicator.notes)
     annex_a_only = [t for t in indicator.annex_a_tables if sources.get(t) == frozenset({ANNEX_A})]
@@ -224,7 +230,7 @@ def _run_indicator(
                 if con.execute(f"SELECT ({note['when']})").fetchone()[0]
             ]
             supporting = {key: con.execute(sql).fetchone()[0] for key, sql in indicator.supporting.items()}
-        con.execute(_insert_items(indicator, name, found))
+        con.execute(_insert_items(indicator, name, found, every_detail))
         con.execute(f"DROP TABLE {name}")
     except duckdb.Error as error:
         raise IndicatorError(f"{indicator.path.name} ({indicator.code}): {error}") from error
@@ -238,8 +244,12 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return add_months(day, -months) + dt.timedelta(days=1)
 
 
-def _insert_items(indicator: Indicator, name: str, found: list[str]) -> str:
-    """The INSERT that copies one indicator's items into `_items`, defaults filled and extras as JSON."""
+def _insert_items(indicator: Indicator, name: str, found: list[str], every_detail: bool) -> str:
+    """The INSERT that copies one indicator's items into `_items`, defaults filled and extras as JSON.
+
+    The extra columns are kept, as JSON, for the exceptions only (they are what the lists show), or for
+    every item when `every_detail` (items asked for whole).
+    """
     defaults = {
         "numerator": "CASE WHEN state = 'MET' THEN 1.0 ELSE 0.0 END",
         "denominator": "CASE WHEN state IN ('MET', 'NOT_MET') THEN 1.0 ELSE 0.0 END",
@@ -263,6 +273,8 @@ def _insert_items(indicator: Indicator, name: str, found: list[str]) -> str:
         f"|| coalesce(CAST(state AS VARCHAR), 'NULL') || ' (allowed: {STATES_TEXT})') END"
     )
     flagged = f"coalesce(({indicator.exceptions_when}), false)" if indicator.exceptions_when else "false"
+    if extras and not every_detail:
+        details = f"CASE WHEN {flagged} THEN {details} END"
     return (
         f"INSERT INTO _items SELECT '{indicator.id}', {', '.join(columns)}, {details}, {flagged} FROM {name}"
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ ITEM_COLUMNS = {
 }
 REQUIRED_ITEM_COLUMNS = ("record_id", "state")
 STATES = ("MET", "NOT_MET", "NOT_YET_DUE", "EXCLUDED")
+EXAMPLES_KEY = "\nexamples:"  # the top-level key that ends an indicator's definition
 
 
 class CatalogueError(ValueError):
@@ -120,7 +121,19 @@ class Indicator:
     exception_columns: tuple[str, ...] = ()
     breakdowns: tuple[str, ...] = BREAKDOWNS
     age_bands: str = "child"  # or "care_leaver": the §2.4 bands the age-band breakdown uses
-    examples: tuple[Example, ...] = ()
+
+    @cached_property
+    def examples(self) -> tuple[Example, ...]:
+        """The worked examples, read from the file when first asked for (the engine never needs them)."""
+        text = self.path.read_text(encoding="utf-8")
+        start = text.find(EXAMPLES_KEY)
+        if start < 0:
+            return ()
+        try:
+            raw = parse_yaml(text[start + 1 :])
+        except yaml.YAMLError as error:
+            raise CatalogueError(f"{self.path}: the examples cannot be read as YAML ({error})") from error
+        return tuple(_example(self.path, e) for e in raw.get("examples") or [])
 
     @property
     def area_title(self) -> str:
@@ -152,7 +165,11 @@ def _tuple(value: Any) -> tuple[str, ...]:
 def load_indicator(path: Path) -> Indicator:
     """One catalogue file as an Indicator; raises CatalogueError naming the file and the problem."""
     try:
-        raw = parse_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # The definition ends where the top-level `examples:` key begins; the examples, most of the file,
+        # are read only when asked for (Indicator.examples).
+        end = text.find(EXAMPLES_KEY)
+        raw = parse_yaml(text if end < 0 else text[: end + 1])
     except (OSError, yaml.YAMLError) as error:
         raise CatalogueError(f"{path}: cannot be read as YAML ({error})") from error
     if not isinstance(raw, dict):
@@ -190,7 +207,6 @@ def load_indicator(path: Path) -> Indicator:
             exception_columns=_tuple((exceptions or {}).get("columns")),
             breakdowns=_tuple(raw.get("breakdowns", list(BREAKDOWNS))),
             age_bands=raw.get("age_bands", "care_leaver" if raw.get("area") == "C" else "child"),
-            examples=tuple(_example(path, e) for e in raw.get("examples") or []),
         )
     except KeyError as error:
         raise CatalogueError(f"{path}: the required key {error} is missing") from error
