@@ -9,8 +9,9 @@ indicator fails on a table a council does not supply) and read through views of 
 apply the normalisation of §1.3 that the stored form leaves to the engine (D6: the seen flag of visits
 read from Annex A). The shared derived concepts live in SQL files in `derived/`, run in name order.
 
-SQL reads the run through macros: `as_at()`, `period_start()`, `period_end()`, and `cfg('key')` for a
-configuration setting (`cfg('cp_visits.standard_wd')`). Must not import Django or the warehouse.
+SQL reads the run through macros: `as_at()`, `period_start()`, `period_end()`, `cfg('key')` for a
+configuration setting (`cfg('cp_visits.standard_wd')`), and `target()`, the RAG target in force for the
+indicator being run. Must not import Django or the warehouse.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def open_session(
     for name in RUN_PARAMETERS:
         con.execute(f"CREATE MACRO {name}() AS getvariable('{name}')")
     con.execute("CREATE MACRO cfg(key) AS struct_extract(getvariable('_config'), key)")
+    # The RAG target in force for the indicator being run (engine.py sets it), for lists drawn at the target.
+    con.execute("CREATE MACRO target() AS getvariable('indicator_target')")
     _create_views(con, config, provenance, sources or {})
     derived = needed_derived(uses)
     con.execute(derived[0])
