@@ -125,7 +125,8 @@ def test_table_output_names_the_council_and_date(data):
     assert result.exit_code == 0
     assert "998" in result.stdout and "2026-03-31" in result.stdout
     snapshot = latest_snapshot(data, "998")
-    assert (snapshot.path / "indicator_values.parquet").is_file()
+    for name in ("indicator_values", "indicator_breakdowns", "exceptions", "indicator_exclusions"):
+        assert (snapshot.path / f"{name}.parquet").is_file(), name
 
 
 @pytest.fixture(scope="module")

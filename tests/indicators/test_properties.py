@@ -71,3 +71,13 @@ def test_days_overdue_grow_with_the_as_at_date(county_results, county_later, lat
 def test_exception_details_are_json_objects(county_results):
     for row in county_results.exceptions.to_pylist()[:500]:
         assert isinstance(json.loads(row["details"] or "{}"), dict)
+
+
+def test_every_exclusion_is_logged_with_its_rule(county_results):
+    """§2.6 rule 6: the log holds each excluded item, and agrees with the counts by reason."""
+    logged: dict = defaultdict(lambda: defaultdict(int))
+    for row in county_results.exclusions.to_pylist():
+        logged[row["indicator_id"]][row["rule"]] += 1
+    for row in county_results.values.to_pylist():
+        assert dict(logged[row["id"]]) == json.loads(row["excluded_by_reason"]), row["id"]
+    assert sum(len(rules) for rules in logged.values()), "the county has exclusions (short breaks, ...)"

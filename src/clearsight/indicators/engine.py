@@ -155,6 +155,7 @@ def compute(
             results.values(con, outcomes, run, config, population, previous),
             results.breakdowns(con, chosen, population),
             results.exceptions(con, chosen, run, previous),
+            results.exclusions(con),
             con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None,
         )
     finally:

@@ -25,11 +25,12 @@ POPULATION_BAND = "0-17"
 
 @dataclass(frozen=True)
 class Results:
-    """The results of one run: values, breakdowns and exceptions, as Arrow tables."""
+    """The results of one run: values, breakdowns, exceptions and exclusions, as Arrow tables."""
 
     values: pa.Table
     breakdowns: pa.Table
     exceptions: pa.Table
+    exclusions: pa.Table | None = None  # the log of every item an indicator's rule left out (§2.6 rule 6)
     items: pa.Table | None = None  # every indicator's items, when asked for (not stored)
 
 
@@ -363,6 +364,35 @@ def exceptions(
         """
     ).to_arrow_table()
     return table.select(EXCEPTION_COLUMNS.names).cast(EXCEPTION_COLUMNS)
+
+
+EXCLUSION_COLUMNS = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("record_id", pa.string()),
+        ("child_id", pa.string()),
+        ("rule", pa.string()),
+        ("trigger_date", pa.date32()),
+        ("event_date", pa.date32()),
+    ]
+)
+
+
+def exclusions(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every item an indicator's own rule left out, with the rule (§2.6 rule 6), in catalogue order."""
+    return (
+        con.sql(
+            """
+            SELECT i.indicator_id, i.record_id, i.child_id, coalesce(i.reason, 'UNSPECIFIED') AS rule,
+                i.trigger_date, i.event_date
+            FROM _items i JOIN _catalogue_order o USING (indicator_id)
+            WHERE i.state = 'EXCLUDED'
+            ORDER BY o.ordinal, i.record_id
+            """
+        )
+        .to_arrow_table()
+        .cast(EXCLUSION_COLUMNS)
+    )
 
 
 def register_order(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) -> None:

@@ -1,7 +1,8 @@
 """The results store: indicator results kept with each snapshot, and read back for lists and trends.
 
-Results are computed when a snapshot is published (`compute_for_publish`) and stored in it as three
-Parquet tables, `indicator_values`, `indicator_breakdowns` and `exceptions` (architecture.md), so that
+Results are computed when a snapshot is published (`compute_for_publish`) and stored in it as Parquet
+tables, `indicator_values`, `indicator_breakdowns`, `exceptions` and `indicator_exclusions` (the log of
+every item an indicator's rule left out, indicators.md §2.6 rule 6) (architecture.md), so that
 nothing waits for a computation later and every snapshot keeps the figures it was published with.
 Direction of travel and each exception's `first_seen_as_at` come from the council's latest earlier
 snapshot (indicators.md §4, §7): a figure that cannot be recomputed for a past date (care-leaver
@@ -26,12 +27,16 @@ from clearsight.warehouse import Snapshot, WarehouseError, list_snapshots
 from clearsight.warehouse.layout import council_dir
 
 VALUES, BREAKDOWNS, EXCEPTIONS = "indicator_values", "indicator_breakdowns", "exceptions"
+EXCLUSIONS = "indicator_exclusions"
 TREND_COLUMNS = ("snapshot_id", "as_at", "value", "numerator", "denominator", "status", "available", "note")
 
 
 def result_tables(results: Results) -> dict[str, pa.Table]:
     """The results as the named tables `warehouse.publish` stores beside the canonical ones."""
-    return {VALUES: results.values, BREAKDOWNS: results.breakdowns, EXCEPTIONS: results.exceptions}
+    tables = {VALUES: results.values, BREAKDOWNS: results.breakdowns, EXCEPTIONS: results.exceptions}
+    if results.exclusions is not None:
+        tables[EXCLUSIONS] = results.exclusions
+    return tables
 
 
 def has_results(snapshot: Snapshot) -> bool:
@@ -49,6 +54,7 @@ def read_results(snapshot: Snapshot) -> Results:
         pq.read_table(snapshot.file(VALUES)).cast(VALUE_COLUMNS),
         pq.read_table(snapshot.file(BREAKDOWNS)),
         pq.read_table(snapshot.file(EXCEPTIONS)).cast(EXCEPTION_COLUMNS),
+        pq.read_table(snapshot.file(EXCLUSIONS)) if snapshot.file(EXCLUSIONS).is_file() else None,
     )
 
 
