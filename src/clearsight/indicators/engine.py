@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from clearsight.calendar import add_months
-from clearsight.indicators import rag, results
+from clearsight.indicators import results
 from clearsight.indicators.catalogue import ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, STATES, Indicator, catalogue
 from clearsight.indicators.config import Config, default_config
 from clearsight.indicators.results import Outcome, Results
@@ -210,11 +210,7 @@ def _run_indicator(
                 notes.append(
                     f"period {period_start:%d %b %Y} to {run.period_end:%d %b %Y} (Annex A look-back)"
                 )
-    settings = config.indicator(indicator.id)
-    target = rag.target_in_force(
-        settings.get("target", indicator.target), settings.get("target_schedule"), run.as_at
-    )
-    con.execute("SET VARIABLE indicator_target = ?", [target])
+    con.execute("SET VARIABLE indicator_target = ?", [results.target_in_force(indicator, config, run.as_at)])
     moved = period_start != run.period_start
     if moved:
         con.execute(f"SET VARIABLE period_start = DATE '{period_start.isoformat()}'")

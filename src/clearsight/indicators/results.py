@@ -143,9 +143,7 @@ def values(
             elif not config["population.source"]:
                 notes.append("population source not stated")
         value = _value(i.unit, numerator or 0.0, denominator or 0.0) if available else None
-        target = rag.target_in_force(
-            settings.get("target", i.target), settings.get("target_schedule"), run.as_at
-        )
+        target = target_in_force(i, config, run.as_at)
         tolerance = settings.get("tolerance", i.tolerance)
         status = rag.status(
             value,
@@ -366,6 +364,14 @@ def exceptions(
     return table.select(EXCEPTION_COLUMNS.names).cast(EXCEPTION_COLUMNS)
 
 
+def target_in_force(indicator: Indicator, config: Config, as_at: dt.date) -> float | None:
+    """The indicator's RAG target on the date: the council's own (or its trajectory), else the default."""
+    settings = config.indicator(indicator.id)
+    return rag.target_in_force(
+        settings.get("target", indicator.target), settings.get("target_schedule"), as_at
+    )
+
+
 EXCLUSION_COLUMNS = pa.schema(
     [
         ("indicator_id", pa.string()),
@@ -424,21 +430,14 @@ def critical_register(exceptions: pa.Table) -> pa.Table:
     con = duckdb.connect()
     try:
         con.register("exceptions", exceptions)
-        order = {i.id: n for n, i in enumerate(catalogue())}
-        con.register(
-            "catalogue_order",
-            pa.table({"indicator_id": list(order), "ordinal": list(order.values())}),
-        )
+        register_order(con, list(catalogue()))
         return con.sql(
             """
-            SELECT e.* REPLACE (
-                min(e.first_seen_as_at) OVER (PARTITION BY e.child_id, e.condition) AS first_seen_as_at
-            )
-            FROM exceptions e LEFT JOIN catalogue_order o USING (indicator_id)
+            SELECT e.* REPLACE (min(e.first_seen_as_at) OVER each_condition AS first_seen_as_at)
+            FROM exceptions e LEFT JOIN _catalogue_order o USING (indicator_id)
             WHERE e.severity = 'critical'
-            QUALIFY row_number() OVER (
-                PARTITION BY e.child_id, coalesce(e.condition, e.indicator_id) ORDER BY o.ordinal, e.record_id
-            ) = 1
+            WINDOW each_condition AS (PARTITION BY e.child_id, coalesce(e.condition, e.indicator_id))
+            QUALIFY row_number() OVER (each_condition ORDER BY o.ordinal, e.record_id) = 1
             ORDER BY e.days_overdue DESC NULLS LAST, e.child_id
             """
         ).to_arrow_table()
