@@ -39,8 +39,6 @@ UNITS = ("percent", "count", "rate_10k", "average_days", "average")
 POLARITIES = ("higher", "lower", "none")
 TYPES = ("snapshot", "period")
 BREAKDOWNS = ("team", "worker", "age_band", "ethnicity", "disability")
-CHILD_BREAKDOWNS = BREAKDOWNS
-WORKER_BREAKDOWNS = ("team",)
 CONDITIONS = tuple(f"K{n}" for n in range(1, 9))
 # §2.6 rule 7, for when every row of a table an indicator reads came from Annex A: `unavailable` (the
 # figure needs history the lists do not hold), `latest_only` (computed, noted as resting on each child's
