@@ -59,15 +59,17 @@ def table_sources(provenance: pa.Table | None) -> dict[str, frozenset[str]]:
     """For each table, the source formats of its current (not superseded) rows."""
     if provenance is None or not provenance.num_rows:
         return {}
-    with duckdb.connect() as con:
-        con.register("provenance", provenance)
-        pairs = con.execute(
-            "SELECT DISTINCT CAST(table_name AS VARCHAR), CAST(source_format AS VARCHAR) "
-            "FROM provenance WHERE NOT superseded"
-        ).fetchall()
+    current = (
+        provenance.select(["table_name", "source_format", "superseded"])
+        .filter(pc.invert(provenance["superseded"]))
+        .unify_dictionaries()
+    )
+    pairs = current.group_by(["table_name", "source_format"]).aggregate([])
     found: dict[str, set[str]] = {}
-    for table, source in pairs:
-        found.setdefault(table, set()).add(source)
+    for table, source in zip(
+        pairs["table_name"].to_pylist(), pairs["source_format"].to_pylist(), strict=True
+    ):
+        found.setdefault(str(table), set()).add(str(source))
     return {table: frozenset(sources) for table, sources in found.items()}
 
 
@@ -189,7 +191,7 @@ def _bind(
     calendar: WorkingCalendar,
 ) -> None:
     """What each connection holds for itself: the tables as given, the run's variables, the calendar."""
-    con.execute("SET threads = 2")
+    con.execute("SET threads = 1")  # small tables: run queries side by side, not split
     for name in RUN_PARAMETERS:
         con.execute(f"SET VARIABLE {name} = DATE '{getattr(run, name).isoformat()}'")
     con.execute("SET VARIABLE _config = ?", [config.flat()])
@@ -205,13 +207,24 @@ def _create_views(
     provenance: pa.Table | None,
     sources: Mapping[str, frozenset[str]],
 ) -> None:
-    if provenance is not None:
-        con.register("_provenance", provenance)
-        wanted = ", ".join(f"'{name}'" for name in SEEN_FLAGS)
+    # Only a visit table whose rows come partly from Annex A needs each row's source looked up.
+    mixed = [
+        name
+        for name in SEEN_FLAGS
+        if provenance is not None and ANNEX_A in sources.get(name, ()) and sources[name] != {ANNEX_A}
+    ]
+    if mixed:
+        wanted = pc.is_in(provenance["table_name"].cast(pa.string()), pa.array(mixed))
+        rows = provenance.filter(
+            pc.and_(
+                pc.and_(wanted, pc.invert(provenance["superseded"])),
+                pc.equal(provenance["source_format"].cast(pa.string()), ANNEX_A),
+            )
+        )
+        con.register("_provenance", rows.select(["table_name", "row_key"]))
         con.execute(
             "CREATE TABLE _annex_a_rows AS SELECT CAST(table_name AS VARCHAR) AS table_name, row_key "
-            f"FROM _provenance WHERE NOT superseded AND CAST(source_format AS VARCHAR) = '{ANNEX_A}' "
-            f"AND CAST(table_name AS VARCHAR) IN ({wanted})"
+            "FROM _provenance"
         )
         con.unregister("_provenance")
     for name, declared in TABLES.items():
@@ -220,17 +233,16 @@ def _create_views(
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM _stored_{name}")
             continue
         # D6: a blank seen flag counts as seen by the source's setting; Annex A carries no seen flag.
-        whole_table = sources.get(name) == frozenset({ANNEX_A})
         key = declared.primary_key
-        if whole_table or provenance is None:
-            from_annex_a = "TRUE" if whole_table else "FALSE"
-            source = f"_stored_{name} AS t"
-        else:
+        if name in mixed:
             from_annex_a = "a.row_key IS NOT NULL"
             source = (
                 f"_stored_{name} AS t LEFT JOIN _annex_a_rows AS a "
                 f"ON a.table_name = '{name}' AND a.row_key = CAST(t.{key} AS VARCHAR)"
             )
+        else:
+            from_annex_a = "TRUE" if sources.get(name) == {ANNEX_A} else "FALSE"
+            source = f"_stored_{name} AS t"
         annex_a_seen = "Y" if config["visits.count_unknown_seen.annex_a"] else None
         other_seen = "Y" if config["visits.count_unknown_seen.ssd"] else None
         replaced = ", ".join(
