@@ -17,9 +17,8 @@ exceptions; it never reports a number the data cannot support. Must not import D
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import duckdb
 import pyarrow as pa
@@ -28,16 +27,19 @@ from clearsight.calendar import add_months
 from clearsight.indicators import results
 from clearsight.indicators.catalogue import ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, STATES, Indicator, catalogue
 from clearsight.indicators.config import Config, default_config
+from clearsight.indicators.parallel import Task, run_tasks
 from clearsight.indicators.results import Outcome, Results
 from clearsight.indicators.session import (
     ANNEX_A,
     Run,
     default_period,
-    needed_derived,
+    derived_files,
+    needs,
     open_session,
     session_calendar,
     session_cursor,
     table_sources,
+    words,
 )
 
 NOT_AVAILABLE = "not available from this data"
@@ -90,9 +92,9 @@ def compute(
     chosen = list(indicators) if indicators is not None else list(catalogue())
     source_sets = dict(sources) if sources is not None else table_sources(provenance)
     calendar = session_calendar(tables, run, config)
-    uses = [i.sql for i in chosen] + [
-        text for i in chosen for text in (*i.supporting.values(), *(n["when"] for n in i.conditional_notes))
-    ]
+    uses = {
+        i.id: words(i.sql, *i.supporting.values(), *(n["when"] for n in i.conditional_notes)) for i in chosen
+    }
     con = open_session(
         tables,
         run,
@@ -100,72 +102,67 @@ def compute(
         calendar,
         provenance=provenance,
         sources=source_sets,
-        uses=uses,
+        uses=[" ".join(w) for w in uses.values()],
         run_all_derived=False,
     )
+    cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def cursor() -> duckdb.DuckDBPyConnection:
+        cursors.append(session_cursor(con, tables, run, config, calendar))
+        return cursors[-1]
+
     try:
-        # The work is shared between connections to the one database, one thread each (DuckDB plans and
-        # runs a query without holding the GIL): first the area-specific derived SQL, which depends only
-        # on the shared file already run, then, once every connection has finished that, the catalogue.
-        connections = [con] + [
-            session_cursor(con, tables, run, config, calendar) for _ in range(min(SESSIONS, len(chosen)) - 1)
-        ]
-        derived = sorted(needed_derived(uses)[1:], key=len, reverse=True)
-        ready = threading.Barrier(len(connections))
-        done: list[int] = [0]
-
-        def share(n: int, cursor: duckdb.DuckDBPyConnection) -> list[Outcome]:
-            try:
-                for text in derived[n :: len(connections)]:
-                    cursor.execute(text)
-                ready.wait()
-            except BaseException:
-                ready.abort()  # the other threads stop waiting and fail too; this error is raised
-                raise
-            _create_items_table(cursor)
-            outcomes = []
-            for indicator in chosen[n :: len(connections)]:
-                outcomes.append(
-                    _run_indicator(
-                        cursor, indicator, run, config, tables, source_sets, every_detail=keep_items
-                    )
-                )
-                done[0] += 1
-                if progress:
-                    progress(done[0], len(chosen))
-            return outcomes
-
-        with ThreadPoolExecutor(len(connections)) as pool:
-            futures = [pool.submit(share, n, c) for n, c in enumerate(connections)]
-            failures = [f.exception() for f in futures if f.exception() is not None]
-            real = [e for e in failures if not isinstance(e, threading.BrokenBarrierError)]
-            if failures:
-                raise (real or failures)[0]
-            finished = [f.result() for f in futures]
-        for other in connections[1:]:
-            con.register("_more_items", other.sql("SELECT * FROM _items").to_arrow_table())
-            other.close()
-            con.execute("INSERT INTO _items SELECT * FROM _more_items")
-            con.unregister("_more_items")
-        by_id = {o.indicator.id: o for outcomes in finished for o in outcomes}
-        outcomes = [by_id[i.id] for i in chosen]
+        _create_items_table(con)
         results.register_order(con, chosen)
         population = results.population(con)
+        derived = derived_files([" ".join(w) for w in uses.values()])[1:]  # the first ran in open_session
+        scheduled = {f.name for f in derived}
+        finished = [0]
+
+        def indicator_task(indicator: Indicator) -> Task:
+            def run_one(c: duckdb.DuckDBPyConnection) -> Outcome:
+                outcome = _run_indicator(
+                    c, indicator, run, config, tables, source_sets, every_detail=keep_items
+                )
+                finished[0] += 1
+                if progress:
+                    progress(finished[0], len(chosen))
+                return outcome
+
+            return Task(indicator.id, run_one, needs(uses[indicator.id]) & scheduled)
+
+        tasks = [Task(f.name, partial(_execute, f.text), f.needs & scheduled) for f in derived]
+        tasks += [indicator_task(i) for i in chosen]
+        everything = frozenset(t.name for t in tasks)
+        tasks += [
+            Task("_breakdowns", lambda c: results.breakdowns(c, chosen, population), everything),
+            Task("_exceptions", lambda c: results.exceptions(c, chosen, run, previous), everything),
+            Task("_exclusions", results.exclusions, everything),
+        ]
+        connections = [lambda: con] + [cursor] * (min(SESSIONS, len(chosen)) - 1)
+        done = run_tasks(tasks, connections)
+        outcomes = [done[i.id] for i in chosen]
         return Results(
             results.values(con, outcomes, run, config, population, previous),
-            results.breakdowns(con, chosen, population),
-            results.exceptions(con, chosen, run, previous),
-            results.exclusions(con),
+            done["_breakdowns"],
+            done["_exceptions"],
+            done["_exclusions"],
             con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None,
         )
     finally:
+        for other in cursors:
+            other.close()
         con.close()
+
+
+def _execute(sql: str, con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql)
 
 
 def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
     columns = ", ".join(f"{name} {kind}" for name, kind in ITEM_COLUMNS.items())
     con.execute(
-        f"CREATE TEMP TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR, is_exception BOOLEAN)"
+        f"CREATE TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR, is_exception BOOLEAN)"
     )
 
 

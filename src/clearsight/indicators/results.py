@@ -414,7 +414,9 @@ def register_order(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) 
             "own_allocation": [i.area == "C" for i in indicators],
         }
     )
-    con.register("_catalogue_order", order)
+    con.register("_order", order)
+    con.execute("CREATE TABLE _catalogue_order AS SELECT * FROM _order")  # a table: every connection reads it
+    con.unregister("_order")
 
 
 def _first_seen(previous: Results | None) -> pa.Table:

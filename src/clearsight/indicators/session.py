@@ -108,8 +108,9 @@ def open_session(
     `provenance` (PROVENANCE_SCHEMA) gives each row's source format; without it, `sources` gives the
     source formats of whole tables (a golden example's "every row of this table came from Annex A").
     `uses` is the SQL that will run (the chosen indicators'), so that only the derived files it needs
-    are run; by default, all of them. With `run_all_derived` false only the first (shared) file runs,
-    and the caller runs the others, which depend on it alone, as it sees fit (on several connections).
+    are run; by default, all of them. With `run_all_derived` false only the first file (scalar macros)
+    runs, and the caller runs the others (`derived_files`) as it sees fit (side by side, on several
+    connections, each once the files it `needs` have run).
     """
     con = duckdb.connect()
     calendar = calendar or session_calendar(tables, run, config)
@@ -120,47 +121,65 @@ def open_session(
     # The RAG target in force for the indicator being run (engine.py sets it), for lists drawn at the target.
     con.execute("CREATE MACRO target() AS getvariable('indicator_target')")
     _create_views(con, config, provenance, sources or {})
-    derived = needed_derived(uses)
-    con.execute(derived[0])
+    first, *others = derived_files(uses)
+    con.execute(first.text)
     if run_all_derived:
-        for text in derived[1:]:
-            con.execute(text)
+        for file in others:
+            con.execute(file.text)
     return con
 
 
 _CREATED = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE)
+SHARED = "0"  # derived files whose names start so hold what every indicator and the engine read
+
+
+def words(*texts: str) -> frozenset[str]:
+    """The words of SQL texts: what they may name."""
+    return frozenset(re.findall(r"\w+", " ".join(texts)))
+
+
+@dataclass(frozen=True)
+class DerivedFile:
+    """One file of derived SQL: its name, text, the tables, views and macros it creates, and the earlier
+    files it names (which must have run first)."""
+
+    name: str
+    text: str
+    creates: frozenset[str]
+    needs: frozenset[str]
 
 
 @cache
-def _derived() -> tuple[tuple[str, frozenset[str]], ...]:
-    """Each derived SQL file's text and the names it creates, in run order."""
-    files = []
+def _derived() -> tuple[DerivedFile, ...]:
+    """Every derived SQL file, in run order."""
+    files: list[DerivedFile] = []
     for path in sorted(DERIVED.glob("*.sql")):
         text = path.read_text(encoding="utf-8")
-        files.append((text, frozenset(_CREATED.findall(text))))
+        files.append(
+            DerivedFile(path.stem, text, frozenset(_CREATED.findall(text)), needs(words(text), files))
+        )
     return tuple(files)
 
 
-def needed_derived(uses: Iterable[str] | None) -> list[str]:
+def needs(named: frozenset[str], files: Iterable[DerivedFile] | None = None) -> frozenset[str]:
+    """The derived files (by default, all) that create something the given words name."""
+    return frozenset(f.name for f in (_derived() if files is None else files) if f.creates & named)
+
+
+def derived_files(uses: Iterable[str] | None) -> list[DerivedFile]:
     """The derived SQL files the given SQL texts need, with those they need in turn, in run order.
 
-    The first file (the shared concepts every indicator and the engine read) always runs; another runs
-    only when something that runs names one of its tables, views or macros. None means every file.
+    The shared files (named 0x) always run; another runs only when something that runs names one of
+    its tables, views or macros. None means every file.
     """
     files = _derived()
     if uses is None:
-        return [text for text, _ in files]
-    wanted = {0}
-    words = set(re.findall(r"\w+", " ".join(uses)))
-    grew = True
-    while grew:
-        grew = False
-        for n, (text, names) in enumerate(files):
-            if n not in wanted and names & words:
-                wanted.add(n)
-                words |= set(re.findall(r"\w+", text))
-                grew = True
-    return [text for n, (text, _) in enumerate(files) if n in wanted]
+        return list(files)
+    wanted = {f.name for f in files if f.name.startswith(SHARED)} | needs(words(*uses))
+    for file in reversed(files):  # a file names only earlier ones
+        if file.name in wanted:
+            wanted |= file.needs
+    return [f for f in files if f.name in wanted]
 
 
 def session_cursor(
