@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 import duckdb
-import holidays
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 from duckdb.sqltypes import BIGINT, DATE
+from holidays.countries.united_kingdom import UnitedKingdom  # imported now, not on first use
 
 _SQL_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -35,9 +35,10 @@ class CalendarRangeError(ValueError):
 class WorkingCalendar:
     """Monday to Friday, less England and Wales bank holidays, for an inclusive range of years.
 
-    Bank holidays come from ``holidays.country_holidays('GB', subdiv='ENG')``, including substitute
-    ("observed") days and one-off days such as 2022-06-03; ``extra_non_working_days``
-    (config ``workdays.extra_non_working_days``) adds days announced after the pinned package.
+    Bank holidays come from the holidays package's United Kingdom calendar for England
+    (``subdiv='ENG'``), including substitute ("observed") days and one-off days such as 2022-06-03;
+    ``extra_non_working_days`` (config ``workdays.extra_non_working_days``) adds days announced after
+    the pinned package.
     Every date given to, or produced by, a method must lie in the loaded years, else
     :class:`CalendarRangeError`.
     """
@@ -47,7 +48,7 @@ class WorkingCalendar:
             raise ValueError(f"first_year {first_year} is after last_year {last_year}")
         self.first_date = date(first_year, 1, 1)
         self.last_date = date(last_year, 12, 31)
-        bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+        bank_holidays = UnitedKingdom(subdiv="ENG", years=range(first_year, last_year + 1))
         non_working = sorted(set(bank_holidays) | set(extra_non_working_days))
         self._busdaycal = np.busdaycalendar(
             weekmask="1111100", holidays=np.array(non_working, dtype="datetime64[D]")

@@ -228,8 +228,9 @@ BREAKDOWN_CELLS = {
 def breakdowns(
     con: duckdb.DuckDBPyConnection, indicators: list[Indicator], population: Mapping[str, float]
 ) -> pa.Table:
-    """Numerator and denominator per cell of each breakdown an indicator supports (§6)."""
+    """Numerator and denominator per cell of each breakdown the given indicators support (§6)."""
     units = {i.id: i.unit for i in indicators}
+    chosen = ", ".join(f"'{i.id}'" for i in indicators) or "NULL"
     cells = ", ".join(f"{cell} AS {name}" for name, cell in BREAKDOWN_CELLS.items())
     # Every item's cells are worked out once, then unpivoted to one row per breakdown it supports.
     sql = f"""
@@ -239,7 +240,7 @@ def breakdowns(
             LEFT JOIN people p ON p.person_id = i.child_id
             LEFT JOIN team_names tn ON tn.team_id = i.team_id
             LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id
-            WHERE i.state <> 'EXCLUDED'
+            WHERE i.state <> 'EXCLUDED' AND i.indicator_id IN ({chosen})
         )
         SELECT indicator_id, breakdown, cell, sum(numerator), sum(denominator)
         FROM (UNPIVOT cells ON {", ".join(BREAKDOWN_CELLS)} INTO NAME breakdown VALUE cell)

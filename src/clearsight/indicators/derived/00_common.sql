@@ -23,28 +23,25 @@ CREATE MACRO yn(x) AS CASE
     ELSE 'UNKNOWN'
 END;
 
--- §2.4 child age bands at d, from the date of birth (or the expected date for an unborn child).
+-- §2.4 child age bands at d, from the date of birth (or the expected date for an unborn child). The
+-- band of each completed year 0-17, then 18+, is looked up so that the age is worked out once.
 CREATE MACRO child_age_band(dob, expected_dob, d) AS CASE
     WHEN dob IS NULL AND expected_dob IS NOT NULL AND expected_dob > d THEN 'unborn'
     WHEN dob IS NULL THEN 'Unknown'
     WHEN dob > d THEN 'unborn'
-    WHEN age_on(dob, d) < 1 THEN 'under 1'
-    WHEN age_on(dob, d) <= 4 THEN '1-4'
-    WHEN age_on(dob, d) <= 9 THEN '5-9'
-    WHEN age_on(dob, d) <= 15 THEN '10-15'
-    WHEN age_on(dob, d) <= 17 THEN '16-17'
-    ELSE '18+'
+    ELSE [
+        'under 1', '1-4', '1-4', '1-4', '1-4', '5-9', '5-9', '5-9', '5-9', '5-9',
+        '10-15', '10-15', '10-15', '10-15', '10-15', '10-15', '16-17', '16-17', '18+'
+    ][least(age_on(dob, d), 18) + 1]
 END;
 
--- §2.4 care leaver age bands.
-CREATE MACRO care_leaver_age_band(dob, d) AS CASE
-    WHEN dob IS NULL THEN 'Unknown'
-    WHEN age_on(dob, d) = 16 THEN '16'
-    WHEN age_on(dob, d) BETWEEN 17 AND 18 THEN '17-18'
-    WHEN age_on(dob, d) BETWEEN 19 AND 21 THEN '19-21'
-    WHEN age_on(dob, d) BETWEEN 22 AND 25 THEN '22-25'
-    ELSE 'Unknown'
-END;
+-- §2.4 care leaver age bands: 16, 17-18, 19-21, 22-25 (by completed years 16-25), else Unknown.
+CREATE MACRO care_leaver_age_band(dob, d) AS coalesce(
+    ['16', '17-18', '17-18', '19-21', '19-21', '19-21', '22-25', '22-25', '22-25', '22-25'][
+        greatest(age_on(dob, d) - 15, 0)
+    ],
+    'Unknown'
+);
 
 -- §6: ethnicity main groups (CHNE in Other until confirmed, §15).
 CREATE MACRO ethnicity_group(code) AS CASE
