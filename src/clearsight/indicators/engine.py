@@ -135,11 +135,7 @@ def compute(
         tasks += [indicator_task(i) for i in chosen]
         everything = frozenset(t.name for t in tasks)
         tasks += [
-            # The breakdowns, the longest of these, in two halves so that both threads share them.
-            *(
-                Task(f"_breakdowns{n}", partial(_breakdowns, chosen[n::2], population), everything)
-                for n in range(2)
-            ),
+            Task("_breakdowns", lambda c: results.breakdowns(c, chosen, population), everything),
             Task("_exceptions", lambda c: results.exceptions(c, chosen, run, previous), everything),
             Task("_exclusions", results.exclusions, everything),
         ]
@@ -148,9 +144,7 @@ def compute(
         outcomes = [done[i.id] for i in chosen]
         return Results(
             results.values(con, outcomes, run, config, population, previous),
-            pa.concat_tables([done["_breakdowns0"], done["_breakdowns1"]]).sort_by(
-                [("indicator_id", "ascending"), ("breakdown", "ascending"), ("cell", "ascending")]
-            ),
+            done["_breakdowns"],
             done["_exceptions"],
             done["_exclusions"],
             con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None,
@@ -163,12 +157,6 @@ def compute(
 
 def _execute(sql: str, con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql)
-
-
-def _breakdowns(
-    indicators: list[Indicator], population: Mapping[str, float], con: duckdb.DuckDBPyConnection
-) -> pa.Table:
-    return results.breakdowns(con, indicators, population)
 
 
 def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:

@@ -228,24 +228,36 @@ BREAKDOWN_CELLS = {
 def breakdowns(
     con: duckdb.DuckDBPyConnection, indicators: list[Indicator], population: Mapping[str, float]
 ) -> pa.Table:
-    """Numerator and denominator per cell of each breakdown the given indicators support (§6)."""
+    """Numerator and denominator per cell of each breakdown an indicator supports (§6)."""
     units = {i.id: i.unit for i in indicators}
-    chosen = ", ".join(f"'{i.id}'" for i in indicators) or "NULL"
     cells = ", ".join(f"{cell} AS {name}" for name, cell in BREAKDOWN_CELLS.items())
-    # Every item's cells are worked out once, then unpivoted to one row per breakdown it supports.
+    names = list(BREAKDOWN_CELLS)
+    # Every item's cells are worked out once and summed by each breakdown in one pass (grouping sets);
+    # GROUPING_ID tells which breakdown a row sums: the bit of each column not grouped by is set.
+    which = " ".join(
+        f"WHEN {sum(1 << (len(names) - 1 - j) for j in range(len(names)) if j != k)} THEN '{name}'"
+        for k, name in enumerate(names)
+    )
     sql = f"""
         WITH cells AS (
-            SELECT i.indicator_id, i.numerator, i.denominator, o.breakdowns, {cells}
+            SELECT i.indicator_id, i.numerator, i.denominator, {cells}
             FROM _items i JOIN _catalogue_order o USING (indicator_id)
             LEFT JOIN people p ON p.person_id = i.child_id
             LEFT JOIN team_names tn ON tn.team_id = i.team_id
             LEFT JOIN worker_names wn ON wn.worker_id = i.worker_id
-            WHERE i.state <> 'EXCLUDED' AND i.indicator_id IN ({chosen})
+            WHERE i.state <> 'EXCLUDED'
+        ),
+        sums AS (
+            SELECT indicator_id, CASE GROUPING_ID({", ".join(names)}) {which} END AS breakdown,
+                coalesce({", ".join(names)}) AS cell,
+                sum(numerator) AS numerator, sum(denominator) AS denominator
+            FROM cells
+            GROUP BY GROUPING SETS ({", ".join(f"(indicator_id, {name})" for name in names)})
         )
-        SELECT indicator_id, breakdown, cell, sum(numerator), sum(denominator)
-        FROM (UNPIVOT cells ON {", ".join(BREAKDOWN_CELLS)} INTO NAME breakdown VALUE cell)
-        WHERE list_contains(breakdowns, breakdown)
-        GROUP BY ALL ORDER BY 1, 2, 3
+        SELECT s.indicator_id, s.breakdown, s.cell, s.numerator, s.denominator
+        FROM sums s JOIN _catalogue_order o USING (indicator_id)
+        WHERE list_contains(o.breakdowns, s.breakdown)
+        ORDER BY 1, 2, 3
     """
     schema = pa.schema(
         [

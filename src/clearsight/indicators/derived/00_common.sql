@@ -15,11 +15,11 @@ CREATE MACRO age_on(dob, d) AS
 -- §2.2: n months later, the day clipped to the month's end (31 Aug 2024 + 3 months = 30 Nov 2024).
 CREATE MACRO add_months(d, n) AS CAST(d + to_months(CAST(n AS INTEGER)) AS DATE);
 
--- §1.3 rule 1: Y, N, NA or UNKNOWN.
-CREATE MACRO yn(x) AS CASE
-    WHEN upper(trim(CAST(x AS VARCHAR))) IN ('Y', 'YES', 'TRUE', '1', 'A) YES') THEN 'Y'
-    WHEN upper(trim(CAST(x AS VARCHAR))) IN ('N', 'NO', 'FALSE', '0', 'B) NO') THEN 'N'
-    WHEN upper(trim(CAST(x AS VARCHAR))) IN ('NA', 'N/A') THEN 'NA'
+-- §1.3 rule 1: Y, N, NA or UNKNOWN. (A simple CASE: DuckDB would turn IN lists into joins, one per use.)
+CREATE MACRO yn(x) AS CASE upper(trim(CAST(x AS VARCHAR)))
+    WHEN 'Y' THEN 'Y' WHEN 'YES' THEN 'Y' WHEN 'TRUE' THEN 'Y' WHEN '1' THEN 'Y' WHEN 'A) YES' THEN 'Y'
+    WHEN 'N' THEN 'N' WHEN 'NO' THEN 'N' WHEN 'FALSE' THEN 'N' WHEN '0' THEN 'N' WHEN 'B) NO' THEN 'N'
+    WHEN 'NA' THEN 'NA' WHEN 'N/A' THEN 'NA'
     ELSE 'UNKNOWN'
 END;
 

@@ -93,3 +93,7 @@ WITH candidates AS (
     WHERE open_at(cine_referral_date, cine_close_date, d)
 )
 SELECT person_id, arg_min(cohort, rank) AS cohort FROM candidates WHERE person_id IS NOT NULL GROUP BY ALL;
+
+-- D2 and D3 at the as-at date, computed once for the snapshot indicators.
+CREATE TABLE looked_after_now AS SELECT * FROM looked_after(as_at());
+CREATE TABLE cp_plans_open_now AS SELECT * FROM cp_plans_open(as_at());

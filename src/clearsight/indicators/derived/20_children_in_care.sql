@@ -141,6 +141,5 @@ WHERE clah_health_check_date IS NOT NULL AND clah_person_id IS NOT NULL;
 CREATE TABLE cic_involvements AS
 SELECT * FROM allocated_involvements WHERE person_id IN (SELECT person_id FROM cic_periods);
 
--- D2 and D5 at the as-at date, computed once for the snapshot indicators.
-CREATE TABLE cic_looked_after_now AS SELECT * FROM looked_after(as_at());
+-- D5 at the as-at date, computed once for the snapshot indicators.
 CREATE TABLE cic_placement_now AS SELECT * FROM cic_placement_at(as_at());

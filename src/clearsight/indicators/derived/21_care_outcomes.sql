@@ -137,7 +137,7 @@ WHERE pr.adopted_on IS NOT NULL
 CREATE TABLE bco_adoption_plans AS
 SELECT pm.*, la.entered_care AS current_entered_care
 FROM bco_permanence pm
-JOIN looked_after(as_at()) la ON la.person_id = pm.person_id
+JOIN looked_after_now la ON la.person_id = pm.person_id
 WHERE pm.reversed IS NULL AND pm.adoption_order_recorded IS NULL
   AND (pm.cla_id = la.cla_id OR (pm.cla_id IS NULL AND coalesce(pm.adm_decision >= la.entered_care, true)))
   AND pm.record_id NOT IN (SELECT record_id FROM bco_adoptions WHERE record_id IS NOT NULL);

@@ -187,5 +187,5 @@ SELECT
 FROM cl_rows n
 LEFT JOIN worker_names wn ON wn.worker_id = n.pa_value
 LEFT JOIN (
-    SELECT DISTINCT person_id FROM looked_after(as_at()) WHERE cfg('care_leavers.pathway_include_eligible')
+    SELECT DISTINCT person_id FROM looked_after_now WHERE cfg('care_leavers.pathway_include_eligible')
 ) la ON la.person_id = n.person_id;
