@@ -48,13 +48,12 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "rows": rows, "peak_mb": 
 
 CATALOGUE = """
 import json, sys, time
-import pyarrow.parquet as pq
 from clearsight.indicators.engine import compute
-from clearsight.warehouse import latest_snapshot, read_tables
+from clearsight.warehouse import latest_snapshot, read_parquet, read_tables
 snapshot = latest_snapshot(sys.argv[1], "999")
 t0 = time.perf_counter()
 tables = read_tables(snapshot)
-provenance = pq.read_table(snapshot.file("provenance"))
+provenance = read_parquet(snapshot.file("provenance"))
 t1 = time.perf_counter()
 results = compute(tables, snapshot.as_at, provenance=provenance)
 t2 = time.perf_counter()
@@ -114,13 +113,12 @@ def _peak_mb() -> float:
 
 def _council(folder: str) -> dict:
     """Compute the catalogue for one national council's SSD tables (in a worker process)."""
-    import pyarrow.parquet as pq
-
     from clearsight.indicators.engine import compute
     from clearsight.synth import DEFAULT_AS_AT
+    from clearsight.warehouse import read_parquet
 
     t0 = time.perf_counter()
-    tables = {path.stem: pq.read_table(path) for path in Path(folder).glob("*.parquet")}
+    tables = {path.stem: read_parquet(path) for path in Path(folder).glob("*.parquet")}
     results = compute(tables, DEFAULT_AS_AT)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "exceptions": results.exceptions.num_rows, "peak_mb": _peak_mb()}

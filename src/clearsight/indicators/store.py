@@ -18,12 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from clearsight.indicators.config import load_config
 from clearsight.indicators.engine import compute
 from clearsight.indicators.results import EXCEPTION_COLUMNS, VALUE_COLUMNS, Results
-from clearsight.warehouse import Snapshot, WarehouseError, list_snapshots
+from clearsight.warehouse import Snapshot, WarehouseError, list_snapshots, read_parquet
 from clearsight.warehouse.layout import council_dir
 
 VALUES, BREAKDOWNS, EXCEPTIONS = "indicator_values", "indicator_breakdowns", "exceptions"
@@ -51,10 +50,10 @@ def read_results(snapshot: Snapshot) -> Results:
             "published by an earlier version. Load its files again to compute them."
         )
     return Results(
-        pq.read_table(snapshot.file(VALUES)).cast(VALUE_COLUMNS),
-        pq.read_table(snapshot.file(BREAKDOWNS)),
-        pq.read_table(snapshot.file(EXCEPTIONS)).cast(EXCEPTION_COLUMNS),
-        pq.read_table(snapshot.file(EXCLUSIONS)) if snapshot.file(EXCLUSIONS).is_file() else None,
+        read_parquet(snapshot.file(VALUES)).cast(VALUE_COLUMNS),
+        read_parquet(snapshot.file(BREAKDOWNS)),
+        read_parquet(snapshot.file(EXCEPTIONS)).cast(EXCEPTION_COLUMNS),
+        read_parquet(snapshot.file(EXCLUSIONS)) if snapshot.file(EXCLUSIONS).is_file() else None,
     )
 
 
@@ -90,7 +89,7 @@ def trend(root: Path, la_code: str | None, indicator_id: str) -> pa.Table:
     for snapshot in list_snapshots(root, la_code):
         if not has_results(snapshot):
             continue
-        values = pq.read_table(snapshot.file(VALUES)).to_pylist()
+        values = read_parquet(snapshot.file(VALUES)).to_pylist()
         for row in values:
             if indicator_id in (row["id"], row["code"]):
                 rows.append({"snapshot_id": snapshot.id, **{k: row[k] for k in TREND_COLUMNS[1:]}})

@@ -24,7 +24,7 @@ from clearsight.warehouse.publish import (
     STAGE_TABLES,
     publish,
 )
-from clearsight.warehouse.session import open_snapshot, read_tables
+from clearsight.warehouse.session import open_snapshot, read_parquet, read_tables
 
 __all__ = [
     "ISSUES_SCHEMA",
@@ -44,6 +44,7 @@ __all__ = [
     "list_snapshots",
     "open_snapshot",
     "publish",
+    "read_parquet",
     "read_tables",
     "resolve_council",
 ]

@@ -6,6 +6,8 @@ back. Must not import Django or any layer above the warehouse.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -35,6 +37,13 @@ def open_snapshot(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def read_parquet(path: Path) -> pa.Table:
+    """One stored Parquet file, whole (a single file read directly is about twice as fast for a small
+    table as `pq.read_table`, which goes through the dataset machinery)."""
+    with pq.ParquetFile(path) as file:
+        return file.read()
+
+
 def read_tables(snapshot: Snapshot) -> dict[str, pa.Table]:
     """Every canonical table of a snapshot, in memory, with its model schema (for the writers)."""
     tables = {}
@@ -44,5 +53,5 @@ def read_tables(snapshot: Snapshot) -> dict[str, pa.Table]:
             raise WarehouseError(
                 f"Snapshot {snapshot.id} of council {snapshot.la_code} lacks {name}; it is damaged."
             )
-        tables[name] = pq.read_table(path).cast(table.arrow_schema)
+        tables[name] = read_parquet(path).cast(table.arrow_schema)
     return tables
