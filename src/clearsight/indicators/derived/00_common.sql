@@ -43,14 +43,15 @@ CREATE MACRO care_leaver_age_band(dob, d) AS coalesce(
     'Unknown'
 );
 
--- §6: ethnicity main groups (CHNE in Other until confirmed, §15).
-CREATE MACRO ethnicity_group(code) AS CASE
-    WHEN upper(trim(code)) IN ('WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM') THEN 'White'
-    WHEN upper(trim(code)) IN ('MWBC', 'MWBA', 'MWAS', 'MOTH') THEN 'Mixed'
-    WHEN upper(trim(code)) IN ('AIND', 'APKN', 'ABAN', 'AOTH') THEN 'Asian'
-    WHEN upper(trim(code)) IN ('BCRB', 'BAFR', 'BOTH') THEN 'Black'
-    WHEN upper(trim(code)) IN ('CHNE', 'OOTH') THEN 'Other'
-    WHEN upper(trim(code)) = 'REFU' THEN 'Refused'
-    WHEN upper(trim(code)) = 'NOBT' THEN 'Not obtained'
+-- §6: ethnicity main groups (CHNE in Other until confirmed, §15), as a simple CASE (see yn).
+CREATE MACRO ethnicity_group(code) AS CASE upper(trim(code))
+    WHEN 'WBRI' THEN 'White' WHEN 'WIRI' THEN 'White' WHEN 'WIRT' THEN 'White' WHEN 'WOTH' THEN 'White'
+    WHEN 'WROM' THEN 'White'
+    WHEN 'MWBC' THEN 'Mixed' WHEN 'MWBA' THEN 'Mixed' WHEN 'MWAS' THEN 'Mixed' WHEN 'MOTH' THEN 'Mixed'
+    WHEN 'AIND' THEN 'Asian' WHEN 'APKN' THEN 'Asian' WHEN 'ABAN' THEN 'Asian' WHEN 'AOTH' THEN 'Asian'
+    WHEN 'BCRB' THEN 'Black' WHEN 'BAFR' THEN 'Black' WHEN 'BOTH' THEN 'Black'
+    WHEN 'CHNE' THEN 'Other' WHEN 'OOTH' THEN 'Other'
+    WHEN 'REFU' THEN 'Refused'
+    WHEN 'NOBT' THEN 'Not obtained'
     ELSE 'Unknown'
 END;

@@ -1,5 +1,12 @@
 -- Allocation (indicators.md §1.4 D7), shared by every area and by the engine's exception lists.
 
+-- D7 roles: the involvement role means "allocated case-holding worker" (allocation.worker_roles),
+-- matched without regard to case or surrounding spaces. The roles are a table so that the test is a
+-- hash semi-join rather than a list search per row.
+CREATE TABLE worker_roles AS
+SELECT DISTINCT lower(trim(r)) AS role_name FROM (SELECT unnest(cfg('allocation.worker_roles')) AS r);
+CREATE MACRO worker_role(role_id) AS lower(trim(role_id)) IN (SELECT role_name FROM worker_roles);
+
 -- D7 without the date: every involvement that allocates a case-holding worker (role in
 -- allocation.worker_roles, a worker recorded), with whether the worker resolves in ssd_professionals.
 -- A period indicator joins allocated_involvements open at its own event date (open_at) and keeps the
@@ -14,11 +21,7 @@ SELECT
     i.invo_involvement_end_date AS end_date,
     i.invo_professional_id IN (SELECT prof_professional_id FROM ssd_professionals) AS resolves
 FROM ssd_involvements i
-WHERE i.invo_professional_id IS NOT NULL
-  AND list_contains(
-      list_transform(cfg('allocation.worker_roles'), lambda r: lower(trim(r))),
-      lower(trim(i.invo_professional_role_id))
-  );
+WHERE i.invo_professional_id IS NOT NULL AND worker_role(i.invo_professional_role_id);
 CREATE VIEW allocated_involvements AS SELECT * EXCLUDE (resolves) FROM worker_involvements WHERE resolves;
 
 -- D7: the allocated worker and team of each child at d (latest start, then the highest involvement id).

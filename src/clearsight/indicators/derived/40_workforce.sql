@@ -1,13 +1,6 @@
 -- Area D (supervision, workforce, allocation) shared derived tables, all at the as-at date
 -- (indicators.md §6 worker team, §1.4 D7 and D8, §13 D01-D11). Names start with wf_.
 
--- D7 roles: the involvement role means "allocated case-holding worker" (allocation.worker_roles),
--- matched without regard to case or surrounding spaces. The roles are a table so that the test is a
--- hash semi-join rather than a list search per row.
-CREATE TABLE wf_roles AS
-SELECT DISTINCT lower(trim(r)) AS role_name FROM (SELECT unnest(cfg('allocation.worker_roles')) AS r);
-CREATE MACRO wf_worker_role(role_id) AS lower(trim(role_id)) IN (SELECT role_name FROM wf_roles);
-
 -- One row per professional: FTE as recorded and capped at 1.0 (D07), the agency flag as Y, N or
 -- UNKNOWN (§1.3 rule 1), and whether the job title is a social worker's (workforce.social_worker_titles;
 -- null means every professional).
@@ -39,7 +32,7 @@ SELECT
     i.invo_involvement_start_date AS start_date
 FROM ssd_involvements i
 WHERE i.invo_professional_id IS NOT NULL
-  AND wf_worker_role(i.invo_professional_role_id)
+  AND worker_role(i.invo_professional_role_id)
   AND open_at(i.invo_involvement_start_date, i.invo_involvement_end_date, as_at())
   AND i.invo_professional_id IN (SELECT worker_id FROM wf_professionals);
 
@@ -57,9 +50,6 @@ ranked AS (
 )
 SELECT p.worker_id, coalesce(r.team_id, p.department) AS team_id
 FROM wf_professionals p LEFT JOIN ranked r ON r.worker_id = p.worker_id AND r.rank = 1;
-
--- D4 primary cohort of every child at as_at, computed once.
-CREATE TABLE wf_cohorts AS SELECT * FROM cohorts(as_at());
 
 -- Each worker's caseload at as_at (D07): the distinct children whose D7 allocated worker they are, or,
 -- with workforce.count_coworked, every child they hold an open allocated-worker involvement for; and
@@ -82,7 +72,7 @@ SELECT
         'CIN': count(*) FILTER (c.cohort IN ('CIN_PLAN', 'ASSESSMENT', 'CIN_OTHER')),
         'other': count(*) FILTER (c.cohort IS NULL)
     } AS children_by_cohort
-FROM held h LEFT JOIN wf_cohorts c ON c.person_id = h.person_id
+FROM held h LEFT JOIN cohorts_now c ON c.person_id = h.person_id
 GROUP BY h.worker_id;
 
 -- Case-holding workers at as_at (D07-D09 population before the FTE test): the workers with a caseload,
