@@ -33,6 +33,7 @@ from clearsight.model import TABLES
 
 DERIVED = Path(__file__).with_name("derived")
 ANNEX_A = "annex_a"
+PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key")  # all the engine reads
 # Visit tables and their seen flags: D6 reads a blank flag by the row's source format.
 SEEN_FLAGS = {
     "ssd_cp_visits": ("cppv_cp_visit_seen",),
