@@ -69,6 +69,7 @@ def compute(
     indicators: Iterable[Indicator] | None = None,
     progress: Progress | None = None,
     keep_items: bool = False,
+    sessions: int = SESSIONS,
 ) -> Results:
     """Run the catalogue (or the indicators given) for one as-at date and reporting period.
 
@@ -81,6 +82,8 @@ def compute(
             exception's `first_seen_as_at`.
         keep_items: also return every indicator's items (the population behind each figure), each with
             its indicator's own columns; otherwise only exceptions keep those.
+        sessions: connections (threads) to share the work between; 1 when the machine's cores are
+            already busy, e.g. with other councils.
     """
     config = config or default_config()
     start, end = default_period(as_at)
@@ -139,7 +142,7 @@ def compute(
             Task("_exceptions", lambda c: results.exceptions(c, chosen, run, previous), everything),
             Task("_exclusions", results.exclusions, everything),
         ]
-        connections = [lambda: con] + [cursor] * (min(SESSIONS, len(chosen)) - 1)
+        connections = [lambda: con] + [cursor] * (min(sessions, len(chosen)) - 1)
         done = run_tasks(tasks, connections)
         outcomes = [done[i.id] for i in chosen]
         return Results(
