@@ -86,6 +86,33 @@ def test_overdue_visits_at_the_planted_rate(county, items, indicator, start, sta
     assert share(due, not_met) == pytest.approx(rate, abs=0.025)
 
 
+def test_late_cp_reviews_at_the_planted_rate(county, items):
+    """Of review occasions that fell due: held late or not held (A08). A conference held on the day the plan
+    ended, before the next review fell due, is a review held in time but not an occasion that fell due."""
+    plan_end = {
+        plan: end
+        for plan, end in zip(
+            county.tables["ssd_cp_plans"]["cppl_cp_plan_id"].to_pylist(),
+            county.tables["ssd_cp_plans"]["cppl_cp_plan_end_date"].to_pylist(),
+            strict=True,
+        )
+    }
+    reviews = judged(items["cp_rcpc_timely"])
+    closing = [
+        r
+        for r in reviews
+        if r["event_date"] is not None
+        and r["event_date"] == plan_end[r["details"]["plan_id"]]
+        and r["event_date"] <= r["due_date"]
+    ]
+    assert closing, "the county has plans that end at a review conference"
+    assert all(r["state"] == "MET" for r in closing)
+    closed = {r["record_id"] for r in closing}
+    fell_due = [r for r in reviews if r["record_id"] not in closed]
+    assert share(fell_due, not_met) == pytest.approx(RATES.late_cp_review, abs=0.02)
+    assert all(r["is_exception"] for r in fell_due if not_met(r))
+
+
 def test_case_supervision_overdue_at_least_the_planted_rate(items):
     overdue = share(judged(items["wf_case_supervision_timely"]), not_met)
     assert overdue >= RATES.case_supervision_overdue - 0.01
