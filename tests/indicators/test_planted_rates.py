@@ -137,3 +137,15 @@ def test_care_leavers_not_in_touch_are_critical(items):
     out_of_touch = [r for r in kpi if r["reason"] == "NOT_IN_TOUCH"]
     assert len(out_of_touch) / len(kpi) == pytest.approx(RATES.care_leaver_not_in_touch, abs=0.02)
     assert all(r["severity"] == "critical" and r["condition"] == "K2" for r in out_of_touch)
+
+
+def test_overdue_cla_visits_at_the_planted_rate(county, items):
+    """Of children in care (not placed for adoption) whose placement started more than 7 days before as_at:
+    statutory visit overdue (B01). A newer placement's first visit is not yet due."""
+    settled = [
+        r
+        for r in judged(items["cla_visit_timely"])
+        if (county.as_at - dt.date.fromisoformat(r["details"]["placement_start"])).days > 7
+    ]
+    assert share(settled, not_met) == pytest.approx(RATES.cla_visit_overdue, abs=0.01)
+    assert all(r["is_exception"] for r in settled if not_met(r))

@@ -91,9 +91,11 @@ PLANTED = {
     ),
     "cp_visit_overdue": (plan_visits(CP_PLANS, CP_VISITS, 10), None),
     "cin_visit_overdue": (plan_visits(CIN_PLANS, CIN_VISITS, 20), None),
-    # B01 reg 28(2): 7 days after the move, then 42 days, or 3 months in a long-term foster placement
-    # (U1, U4) once the last visit is in its second year. The generator keeps children placed with
-    # parents well inside their own weekly and 4-weekly rules, so the same test finds them.
+    # B01 reg 28(2): 7 days after the move, then 42 days, or 3 months once the last visit is in the
+    # placement's second year if it is intended to last until 18 (D5: long-term foster types U1, U4, or
+    # LTFOST18 on the care plan open at as_at). Children placed with parents (P1, always after a care
+    # order here) follow reg 28(3)-(5), never 3 months; the generator keeps them well inside their own
+    # weekly and 4-weekly rules, so the same test finds them.
     "cla_visit_overdue": (
         """
         WITH current AS (
@@ -103,15 +105,26 @@ PLANTED = {
               AND clap_cla_placement_type NOT IN ('A3', 'A4', 'A5', 'A6')
               AND as_at() - clap_cla_placement_start_date > 7
         ),
+        plans AS (
+            SELECT lacp_person_id person, lacp_cla_care_plan_json ->> 'LTFOST18' = 'Y' AS ltfost18
+            FROM ssd_cla_care_plan
+            WHERE lacp_cla_care_plan_start_date <= as_at()
+              AND (lacp_cla_care_plan_end_date IS NULL OR lacp_cla_care_plan_end_date > as_at())
+            QUALIFY row_number() OVER (PARTITION BY person ORDER BY lacp_cla_care_plan_start_date DESC) = 1
+        ),
         latest AS (
-            SELECT c.person, c.start, c.kind, max(v.clav_cla_visit_date) AS seen FROM current c
+            SELECT c.person, c.start,
+                c.kind <> 'P1' AND (c.kind IN ('U1', 'U4') OR coalesce(p.ltfost18, false)) AS long_term,
+                max(v.clav_cla_visit_date) AS seen
+            FROM current c
+            LEFT JOIN plans p ON p.person = c.person
             LEFT JOIN ssd_cla_visits v ON v.clav_person_id = c.person AND v.clav_cla_visit_seen = 'Y'
                 AND v.clav_cla_visit_date BETWEEN c.start AND as_at()
             GROUP BY ALL
         )
         SELECT count(*) FILTER (
             CASE WHEN seen IS NULL THEN as_at() > start + 7
-                 WHEN kind IN ('U1', 'U4') AND seen >= start + INTERVAL 12 MONTH
+                 WHEN long_term AND seen >= start + INTERVAL 12 MONTH
                      THEN as_at() > seen + INTERVAL 3 MONTH
                  ELSE as_at() > seen + 42 END
         ), count(*) FROM latest

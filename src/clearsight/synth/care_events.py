@@ -70,8 +70,11 @@ def _visits(ctx: Context, rng, care: CarePeriods) -> pa.Table:
     final_late = quota(rng, due, ctx.rates.cla_visit_overdue)
     stop = np.where(open_, a, end - 1)
     with_parents = kind == "P1"
+    # Intended to last until 18 (B01, D5): a long-term fostering type, or a care plan that is or will be
+    # LTFOST18, which is the plan of every child who stays in care until 18 (_care_plans).
+    long_term = np.isin(kind, ("U1", "U4")) | (care.exit[care.place_period] == AGE18)
     # Visits every 21-38 days, on the working day on or before: never more than 42 days apart (B01);
-    # a late gap is at least 46 days, or 96 in a long-term foster placement (3 months after its first year).
+    # a late gap is at least 46 days, or 96 if long-term (3 months after the placement's first year).
     normal = np.flatnonzero(relevant & ~with_parents)
     owner, tick = interval_series(
         rng,
@@ -81,7 +84,7 @@ def _visits(ctx: Context, rng, care: CarePeriods) -> pa.Table:
         gap_hi=38,
         late_rate=ctx.rates.cla_visit_overdue,
         late_extra=40,
-        late_lo=np.where(np.isin(kind[normal], ("U1", "U4")), 96, 46),
+        late_lo=np.where(long_term[normal], 96, 46),
         final_late=final_late[normal],
         final_max=np.where(open_[normal], 38, 21),
     )

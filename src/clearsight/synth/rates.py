@@ -32,8 +32,9 @@ class PlantedRates:
     # no seen visit in the last 20 working days (A16). Earlier gaps are late at this rate too.
     cin_visit_overdue: float = 0.15
     # Of children looked after at as_at, not placed for adoption, in a placement that started more than
-    # 7 days before it: statutory visit overdue (B01: 7 days after a move, then 6 weeks, or 3 months in a
-    # long-term foster placement after its first year). Earlier gaps are late at this rate too.
+    # 7 days before it: statutory visit overdue (B01: 7 days after a move, then 6 weeks, or 3 months after
+    # the placement's first year if it is to last until 18, i.e. a long-term foster type or LTFOST18 on the
+    # care plan). Earlier gaps are late at this rate too.
     cla_visit_overdue: float = 0.06
     # Of CP plans open at as_at: open 12 months or more (A14). Reached through the mix of plan lengths,
     # calibrated on each batch of referrals, so it holds to within a point or so rather than exactly.
