@@ -234,6 +234,11 @@ def _missing(ctx: Context, rng, care: CarePeriods) -> pa.Table:
     count = np.where(runner, rng.poisson(years * np.where(in_care, 2.5, 1.0)), 0)
     owner = np.repeat(np.arange(person.size), count)
     begin = low[owner] + (rng.random(owner.size) * (high[owner] - low[owner])).astype(np.int64)
+    # One episode per child and start date: the 903 return keys missing episodes by both.
+    order = np.lexsort((begin, person[owner]))
+    owner, begin = owner[order], begin[order]
+    first = np.r_[True, (person[owner][1:] != person[owner][:-1]) | (begin[1:] != begin[:-1])]
+    owner, begin = owner[first], begin[first]
     length = rng.choice(np.array([0, 1, 2, 3, 5]), size=owner.size, p=(0.5, 0.3, 0.1, 0.06, 0.04))
     finish = np.where(begin + length <= a, begin + length, FAR)
     missing = rng.random(owner.size) < 0.8
