@@ -18,6 +18,7 @@ from clearsight.data_quality import ReportContext, report_files
 from clearsight.formats.common.result import FormatResult
 from clearsight.formats.merge import merge
 from clearsight.formats.registry import FORMATS, WRITERS, route
+from clearsight.indicators.results import data_quality_issues
 from clearsight.indicators.store import compute_for_publish, result_tables
 from clearsight.model.issues import Issue
 from clearsight.model.validate import validate
@@ -147,26 +148,25 @@ def load(
         raise NeedsOption("--la", "the files do not name their council: give its code")
     if checked.as_at is None:
         raise NeedsOption("--as-at", NO_AS_AT)
-    context = ReportContext(checked.la_code, checked.as_at, checked.row_counts)
-    report = report_files(checked.issues, context)
     progress("computing indicators", 0, 1)
     results = compute_for_publish(root, checked.la_code, checked.as_at, checked.tables, checked.provenance)
     progress("computing indicators", 1, 1)
+    # The report and the snapshot's issues hold what the indicators found too (indicators.md §2.6 rule 6).
+    issues = [*checked.issues, *data_quality_issues(results)]
+    report = report_files(issues, ReportContext(checked.la_code, checked.as_at, checked.row_counts))
     snapshot = publish(
         root,
         checked.la_code,
         checked.as_at,
         checked.tables,
-        issues=checked.issues,
+        issues=issues,
         sources=checked.files,
         provenance=checked.provenance,
         attachments=report,
         results=result_tables(results),
         progress=progress,
     )
-    return Outcome(
-        checked.la_code, checked.as_at, snapshot.manifest["row_counts"], checked.issues, snapshot, report
-    )
+    return Outcome(checked.la_code, checked.as_at, snapshot.manifest["row_counts"], issues, snapshot, report)
 
 
 def find_snapshot(root: Path, la_code: str | None, snapshot_id: str | None) -> Snapshot:

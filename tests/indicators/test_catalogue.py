@@ -81,6 +81,13 @@ def test_worked_example(indicator, example):
             row = by_record[str(w["record_id"])]
             for key, expected in w.items():
                 assert _same(row[key], expected), f"{w['record_id']} {key}: {row[key]!r} != {expected!r}"
+    if "data_quality" in expect:
+        logged = sorted((r["code"], r["record_id"], r["value"]) for r in results.data_quality.to_pylist())
+        wanted = sorted(
+            (w["code"], str(w["record_id"]), None if w.get("value") is None else str(w["value"]))
+            for w in expect["data_quality"]
+        )
+        assert logged == wanted, f"data quality {logged} != {wanted}"
     for breakdown, cells in (expect.get("breakdowns") or {}).items():
         found = {
             r["cell"]: [r["numerator"], r["denominator"]]

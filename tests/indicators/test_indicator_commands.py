@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
@@ -166,3 +168,25 @@ def test_a_misspelt_council_setting_stops_the_load_and_publishes_nothing(tmp_pat
     assert "cp_visits.standard_wdays is not a setting" in result.output
     assert "Traceback" not in result.output
     assert not (root / "998" / "snapshots").exists() or not any((root / "998" / "snapshots").iterdir())
+
+
+def test_data_quality_problems_the_indicators_find_reach_the_report_and_the_snapshot(tmp_path):
+    """§2.6 rule 6: an adviser id that is nobody in ssd_professionals is logged, naming the record."""
+    extract = tmp_path / "extract"
+    assert run("synth", "--scale", "small", "--seed", 3, "--out", extract).exit_code == 0
+    leavers = pq.read_table(extract / "ssd_care_leavers.parquet")
+    column = leavers.schema.get_field_index("clea_care_leaver_personal_advisor")
+    ghost = pa.array(["GHOST-PA"] * leavers.num_rows, leavers.schema.field(column).type)
+    pq.write_table(
+        leavers.set_column(column, leavers.schema.field(column), ghost), extract / "ssd_care_leavers.parquet"
+    )
+    root = tmp_path / "data"
+    result = run("load", extract, "--data", root, "--la", "998", "--as-at", "2026-03-31")
+    assert result.exit_code == 0, result.output
+    snapshot = latest_snapshot(root, "998")
+    logged = pq.read_table(snapshot.path / "indicator_data_quality.parquet").to_pylist()
+    assert logged and all(r["code"] == "UNRESOLVED_PA" and r["value"] == "GHOST-PA" for r in logged)
+    report = json.loads(next(snapshot.path.rglob("data-quality.json")).read_bytes())
+    flagged = [i for i in report["issues"] if i["problem"].startswith("C05 UNRESOLVED_PA")]
+    assert sorted(i["key"] for i in flagged) == sorted(r["record_id"] for r in logged)
+    assert all(i["severity"] == "warning" and i["value"] == "GHOST-PA" for i in flagged)

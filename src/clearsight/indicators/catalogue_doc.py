@@ -18,7 +18,8 @@ UNITS = {
 
 
 def catalogue_markdown() -> str:
-    """One section per ILACS area; per indicator its definition, basis, standard and exceptions."""
+    """One section per ILACS area; per indicator its definition, basis, standard, exceptions and the
+    data-quality problems it logs."""
     lines = [
         "# The indicator catalogue",
         "",
@@ -61,6 +62,8 @@ def catalogue_markdown() -> str:
                 lines += [f"*Exceptions:* items where `{i.exceptions_when}`; own columns: {extra}.", ""]
             else:
                 lines += ["*Exceptions:* none (a context figure).", ""]
+            for entry in i.data_quality:
+                lines += [f"*Data quality:* `{entry['code']}`: {' '.join(entry['problem'].split())}", ""]
             lines += [f"*Breakdowns:* {', '.join(i.breakdowns)}.", ""]
     return "\n".join(lines).rstrip() + "\n"
 

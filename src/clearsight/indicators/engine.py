@@ -96,7 +96,13 @@ def compute(
     source_sets = dict(sources) if sources is not None else table_sources(provenance)
     calendar = session_calendar(tables, run, config)
     uses = {
-        i.id: words(i.sql, *i.supporting.values(), *(n["when"] for n in i.conditional_notes)) for i in chosen
+        i.id: words(
+            i.sql,
+            *i.supporting.values(),
+            *(n["when"] for n in i.conditional_notes),
+            *(d["sql"] for d in i.data_quality),
+        )
+        for i in chosen
     }
     con = open_session(
         tables,
@@ -141,6 +147,7 @@ def compute(
             Task("_breakdowns", lambda c: results.breakdowns(c, chosen, population), everything),
             Task("_exceptions", lambda c: results.exceptions(c, chosen, run, previous), everything),
             Task("_exclusions", results.exclusions, everything),
+            Task("_data_quality", results.data_quality, everything),
         ]
         connections = [lambda: con] + [cursor] * (min(sessions, len(chosen)) - 1)
         done = run_tasks(tasks, connections)
@@ -150,6 +157,7 @@ def compute(
             done["_breakdowns"],
             done["_exceptions"],
             done["_exclusions"],
+            done["_data_quality"],
             con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None,
         )
     finally:
@@ -163,9 +171,14 @@ def _execute(sql: str, con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables every connection adds to: the items, and the data-quality log (§2.6 rule 6)."""
     columns = ", ".join(f"{name} {kind}" for name, kind in ITEM_COLUMNS.items())
     con.execute(
         f"CREATE TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR, is_exception BOOLEAN)"
+    )
+    con.execute(
+        "CREATE TABLE _data_quality (indicator_id VARCHAR, code VARCHAR, problem VARCHAR, record_id VARCHAR, "
+        "child_id VARCHAR, value VARCHAR)"
     )
 
 
@@ -224,7 +237,7 @@ def _run_indicator(
                 f"{indicator.path.name}: the item SQL returns no {', '.join(missing)} column"
             )
         supporting = {}
-        if indicator.conditional_notes or indicator.supporting:
+        if indicator.conditional_notes or indicator.supporting or indicator.data_quality:
             con.execute(f"CREATE OR REPLACE TEMP VIEW items AS SELECT * FROM {name}")
             notes += [
                 note["note"]
@@ -232,6 +245,12 @@ def _run_indicator(
                 if con.execute(f"SELECT ({note['when']})").fetchone()[0]
             ]
             supporting = {key: con.execute(sql).fetchone()[0] for key, sql in indicator.supporting.items()}
+            for entry in indicator.data_quality:
+                con.execute(
+                    "INSERT INTO _data_quality SELECT ?, ?, ?, CAST(record_id AS VARCHAR), "
+                    f"CAST(child_id AS VARCHAR), CAST(value AS VARCHAR) FROM ({entry['sql']})",
+                    [indicator.id, entry["code"], " ".join(entry["problem"].split())],
+                )
         con.execute(_insert_items(indicator, name, found, every_detail))
         con.execute(f"DROP TABLE {name}")
     except duckdb.Error as error:

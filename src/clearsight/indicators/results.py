@@ -19,6 +19,7 @@ from clearsight.indicators import rag
 from clearsight.indicators.catalogue import Indicator, catalogue
 from clearsight.indicators.config import Config
 from clearsight.indicators.session import Run
+from clearsight.model.issues import WARNING, Issue
 
 POPULATION_BAND = "0-17"
 
@@ -31,6 +32,7 @@ class Results:
     breakdowns: pa.Table
     exceptions: pa.Table
     exclusions: pa.Table | None = None  # the log of every item an indicator's rule left out (§2.6 rule 6)
+    data_quality: pa.Table | None = None  # the data-quality problems indicators found (§2.6 rule 6)
     items: pa.Table | None = None  # every indicator's items, when asked for (not stored)
 
 
@@ -412,6 +414,52 @@ def exclusions(con: duckdb.DuckDBPyConnection) -> pa.Table:
         .to_arrow_table()
         .cast(EXCLUSION_COLUMNS)
     )
+
+
+DATA_QUALITY_COLUMNS = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("code", pa.string()),
+        ("problem", pa.string()),
+        ("record_id", pa.string()),
+        ("child_id", pa.string()),
+        ("value", pa.string()),
+    ]
+)
+
+
+def data_quality(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every data-quality problem the indicators found (§2.6 rule 6), in catalogue order, once per
+    indicator, problem and record."""
+    return (
+        con.sql(
+            """
+            SELECT DISTINCT d.indicator_id, d.code, d.problem, d.record_id, d.child_id, d.value, o.ordinal
+            FROM _data_quality d JOIN _catalogue_order o USING (indicator_id)
+            ORDER BY o.ordinal, d.code, d.record_id, d.value
+            """
+        )
+        .to_arrow_table()
+        .select(DATA_QUALITY_COLUMNS.names)
+        .cast(DATA_QUALITY_COLUMNS)
+    )
+
+
+def data_quality_issues(results: Results) -> list[Issue]:
+    """The indicators' data-quality problems as warnings for the data-quality report, each naming the
+    indicator, the problem and the record."""
+    if results.data_quality is None:
+        return []
+    codes = {i.id: i.code for i in catalogue()}
+    return [
+        Issue(
+            problem=f"{codes.get(row['indicator_id'], row['indicator_id'])} {row['code']}: {row['problem']}",
+            severity=WARNING,
+            key=row["record_id"],
+            value=row["value"],
+        )
+        for row in results.data_quality.to_pylist()
+    ]
 
 
 def register_order(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) -> None:

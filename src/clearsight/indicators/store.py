@@ -1,8 +1,9 @@
 """The results store: indicator results kept with each snapshot, and read back for lists and trends.
 
 Results are computed when a snapshot is published (`compute_for_publish`) and stored in it as Parquet
-tables, `indicator_values`, `indicator_breakdowns`, `exceptions` and `indicator_exclusions` (the log of
-every item an indicator's rule left out, indicators.md §2.6 rule 6) (architecture.md), so that
+tables, `indicator_values`, `indicator_breakdowns`, `exceptions`, and the log of indicators.md §2.6
+rule 6: `indicator_exclusions` (every item an indicator's rule left out) and `indicator_data_quality`
+(every data-quality problem an indicator found) (architecture.md), so that
 nothing waits for a computation later and every snapshot keeps the figures it was published with.
 Direction of travel and each exception's `first_seen_as_at` come from the council's latest earlier
 snapshot (indicators.md §4, §7): a figure that cannot be recomputed for a past date (care-leaver
@@ -26,7 +27,7 @@ from clearsight.warehouse import Snapshot, WarehouseError, list_snapshots, read_
 from clearsight.warehouse.layout import council_dir
 
 VALUES, BREAKDOWNS, EXCEPTIONS = "indicator_values", "indicator_breakdowns", "exceptions"
-EXCLUSIONS = "indicator_exclusions"
+EXCLUSIONS, DATA_QUALITY = "indicator_exclusions", "indicator_data_quality"
 TREND_COLUMNS = ("snapshot_id", "as_at", "value", "numerator", "denominator", "status", "available", "note")
 
 
@@ -35,6 +36,8 @@ def result_tables(results: Results) -> dict[str, pa.Table]:
     tables = {VALUES: results.values, BREAKDOWNS: results.breakdowns, EXCEPTIONS: results.exceptions}
     if results.exclusions is not None:
         tables[EXCLUSIONS] = results.exclusions
+    if results.data_quality is not None:
+        tables[DATA_QUALITY] = results.data_quality
     return tables
 
 
@@ -53,7 +56,10 @@ def read_results(snapshot: Snapshot) -> Results:
         read_parquet(snapshot.file(VALUES)).cast(VALUE_COLUMNS),
         read_parquet(snapshot.file(BREAKDOWNS)),
         read_parquet(snapshot.file(EXCEPTIONS)).cast(EXCEPTION_COLUMNS),
-        read_parquet(snapshot.file(EXCLUSIONS)) if snapshot.file(EXCLUSIONS).is_file() else None,
+        *(
+            read_parquet(snapshot.file(name)) if snapshot.file(name).is_file() else None
+            for name in (EXCLUSIONS, DATA_QUALITY)
+        ),
     )
 
 

@@ -115,6 +115,9 @@ class Indicator:
     notes: tuple[str, ...] = ()
     conditional_notes: tuple[Mapping[str, str], ...] = ()  # {when: SQL condition, note: text}
     supporting: Mapping[str, str] = field(default_factory=dict)  # name → SQL over `items`, one value
+    # §2.6 rule 6, the data-quality log: {code, problem, sql}; the SQL (which may read the indicator's
+    # `items`) returns a row (record_id, child_id, value seen) for each record the problem is found on.
+    data_quality: tuple[Mapping[str, str], ...] = ()
     exceptions_when: str | None = "state = 'NOT_MET'"
     exception_columns: tuple[str, ...] = ()
     breakdowns: tuple[str, ...] = BREAKDOWNS
@@ -199,6 +202,7 @@ def load_indicator(path: Path) -> Indicator:
             notes=_tuple(raw.get("notes")),
             conditional_notes=tuple(raw.get("conditional_notes") or ()),
             supporting=dict(raw.get("supporting") or {}),
+            data_quality=tuple(raw.get("data_quality") or ()),
             exceptions_when=None
             if exceptions is False
             else (exceptions or {}).get("when", "state = 'NOT_MET'"),
@@ -231,6 +235,9 @@ def _check(i: Indicator) -> None:
         problems.append(f"age_bands {i.age_bands!r} is not child or care_leaver")
     if i.annex_a is not None and i.annex_a not in ANNEX_A_RULES:
         problems.append(f"annex_a rule {i.annex_a!r} is not one of {', '.join(ANNEX_A_RULES)}")
+    for entry in i.data_quality:
+        if not isinstance(entry, Mapping) or {"code", "problem", "sql"} - entry.keys():
+            problems.append("each data_quality entry needs code, problem and sql")
     for name in i.breakdowns:
         if name not in BREAKDOWNS:
             problems.append(f"breakdown {name!r} is not one of {', '.join(BREAKDOWNS)}")
