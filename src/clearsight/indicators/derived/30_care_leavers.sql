@@ -126,6 +126,14 @@ SELECT
     cl_in_touch(l.in_touch_code) AS in_touch,
     cl_accommodation(l.accommodation_code) AS accommodation,
     cl_suitability(l.accommodation_code, l.suitable_code) AS suitability,
+    -- the code's digit and the suitability column disagree (unsuitable wins; logged for data quality)
+    CASE
+        WHEN regexp_full_match(l.accommodation_code, '[BCDEGHKRTUVWYZ]1')
+                AND l.suitable_code IN ('2', 'UNSUITABLE')
+            OR regexp_full_match(l.accommodation_code, '[BCDEGHKRTUVWYZ]2')
+                AND l.suitable_code IN ('1', 'SUITABLE')
+            THEN l.clea_care_leaver_accommodation || ' / ' || l.clea_care_leaver_accom_suitable
+    END AS suitability_conflict,
     cl_activity(l.activity_code) AS activity,
     CASE WHEN l.clea_care_leaver_latest_contact <= as_at() THEN l.clea_care_leaver_latest_contact END
         AS latest_contact,
