@@ -135,6 +135,14 @@ SELECT
             THEN l.clea_care_leaver_accommodation || ' / ' || l.clea_care_leaver_accom_suitable
     END AS suitability_conflict,
     cl_activity(l.activity_code) AS activity,
+    -- §1.3 rule 2: a value recorded but not in the code set (903 `0` means not recorded), for the
+    -- data-quality log; it is read as UNKNOWN.
+    CASE WHEN cl_in_touch(l.in_touch_code) = 'UNKNOWN' THEN l.clea_care_leaver_in_touch END
+        AS in_touch_unmapped,
+    CASE WHEN l.accommodation_code <> '0' AND cl_accommodation(l.accommodation_code) = 'UNKNOWN'
+        THEN l.clea_care_leaver_accommodation END AS accommodation_unmapped,
+    CASE WHEN l.activity_code <> '0' AND cl_activity(l.activity_code) IS NULL
+        THEN l.clea_care_leaver_activity END AS activity_unmapped,
     CASE WHEN l.clea_care_leaver_latest_contact <= as_at() THEN l.clea_care_leaver_latest_contact END
         AS latest_contact,
     l.clea_care_leaver_latest_contact AS latest_contact_recorded,
