@@ -182,6 +182,15 @@ def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _unavailable(
+    requirement: str | Mapping[str, str], tables: Mapping[str, pa.Table], config: Config, threshold: float
+) -> bool:
+    """§2.6 rule 5 for one requirement: a table or column, or every table a setting names, unpopulated."""
+    if isinstance(requirement, str):
+        return _unpopulated(requirement, tables, threshold)
+    return all(_unpopulated(str(name), tables, threshold) for name in config[requirement["setting"]])
+
+
 def _unpopulated(requirement: str, tables: Mapping[str, pa.Table], threshold: float) -> bool:
     """§2.6 rule 5: the table is empty or absent, or the column is blank in more than `threshold` of rows."""
     table_name, _, column = requirement.partition(".")
@@ -209,7 +218,7 @@ def _run_indicator(
     threshold = float(config["dq.unpopulated_threshold"])
     if indicator.annex_a == "unavailable" and annex_a_only:
         return Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
-    if any(_unpopulated(r, tables, threshold) for r in indicator.requires):
+    if any(_unavailable(r, tables, config, threshold) for r in indicator.requires):
         return Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
     period_start = run.period_start
     if annex_a_only:

@@ -108,7 +108,9 @@ class Indicator:
     min_denominator: int = 5
     standard: tuple[str, ...] = ()
     critical: str | None = None
-    requires: tuple[str, ...] = ()
+    # §2.6 rule 5: "table" or "table.column" the item state depends on, or {setting: key} for the tables a
+    # setting names (unpopulated only when every one of them is).
+    requires: tuple[str | Mapping[str, str], ...] = ()
     annex_a: str | None = None
     annex_a_tables: tuple[str, ...] = ()
     working_days: bool = False
@@ -195,7 +197,7 @@ def load_indicator(path: Path) -> Indicator:
             min_denominator=int(rag.get("min_denominator", 5)),
             standard=_tuple(raw.get("standard")),
             critical=raw.get("critical"),
-            requires=_tuple(raw.get("requires")),
+            requires=tuple(r if isinstance(r, Mapping) else str(r) for r in raw.get("requires") or ()),
             annex_a=(raw.get("annex_a") or {}).get("rule"),
             annex_a_tables=_tuple((raw.get("annex_a") or {}).get("tables")),
             working_days=bool(raw.get("working_days", False)),
@@ -235,6 +237,9 @@ def _check(i: Indicator) -> None:
         problems.append(f"age_bands {i.age_bands!r} is not child or care_leaver")
     if i.annex_a is not None and i.annex_a not in ANNEX_A_RULES:
         problems.append(f"annex_a rule {i.annex_a!r} is not one of {', '.join(ANNEX_A_RULES)}")
+    for requirement in i.requires:
+        if isinstance(requirement, Mapping) and set(requirement) != {"setting"}:
+            problems.append("a requires entry is a table, table.column, or {setting: key}")
     for entry in i.data_quality:
         if not isinstance(entry, Mapping) or {"code", "problem", "sql"} - entry.keys():
             problems.append("each data_quality entry needs code, problem and sql")
