@@ -10,6 +10,7 @@ import pytest
 from indicator_examples import run_example
 
 from clearsight.indicators.catalogue import AREAS, catalogue
+from clearsight.indicators.config import default_config
 from clearsight.model import TABLES
 
 EXAMPLES = [
@@ -39,7 +40,11 @@ def test_the_catalogue_has_one_file_per_indicator_in_its_area_folder():
 @pytest.mark.parametrize("indicator", catalogue(), ids=lambda i: i.code)
 def test_every_indicator_has_a_worked_example_and_names_real_tables(indicator):
     assert indicator.examples, f"{indicator.path.name} has no worked example"
+    defaults = default_config()
     for requirement in indicator.requires:
+        if not isinstance(requirement, str):  # {setting: key}: the tables that setting names by default
+            assert all(name in TABLES for name in defaults[requirement["setting"]]), indicator.path.name
+            continue
         table, _, column = requirement.partition(".")
         assert table in TABLES, f"{indicator.path.name}: requires unknown table {table}"
         if column:
