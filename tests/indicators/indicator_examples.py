@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
+
 from clearsight.indicators.catalogue import Example, Indicator
 from clearsight.indicators.config import make_config
 from clearsight.indicators.engine import compute
@@ -18,6 +20,22 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+def _provenance(example: Example) -> pa.Table | None:
+    """The provenance an example's `extracts` give (each listed row's extract as-at date), else None."""
+    rows = [
+        {
+            "table_name": table,
+            "row_key": str(key),
+            "source_format": "ssd",
+            "superseded": False,
+            "as_at": _date(as_at),
+        }
+        for table, dated in example.extracts.items()
+        for key, as_at in dated.items()
+    ]
+    return pa.Table.from_pylist(rows) if rows else None
+
+
 def run_example(indicator: Indicator, example: Example) -> Results:
     tables = {name: TABLES[name].from_rows(rows) for name, rows in example.tables.items()}
     return compute(
@@ -27,5 +45,6 @@ def run_example(indicator: Indicator, example: Example) -> Results:
         period_end=_date(example.period_end),
         config=make_config(example.config, f"{indicator.path.name} example {example.name!r}"),
         sources={name: frozenset({fmt}) for name, fmt in example.sources.items()},
+        provenance=_provenance(example),
         indicators=[indicator],
     )

@@ -33,13 +33,15 @@ from clearsight.model import TABLES
 
 DERIVED = Path(__file__).with_name("derived")
 ANNEX_A = "annex_a"
-PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key")  # all the engine reads
+PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key", "as_at")  # all the engine reads
 # Visit tables and their seen flags: D6 reads a blank flag by the row's source format.
 SEEN_FLAGS = {
     "ssd_cp_visits": ("cppv_cp_visit_seen",),
     "ssd_cin_visits": ("cinv_cin_visit_seen",),
     "ssd_cla_visits": ("clav_cla_visit_seen",),
 }
+# D8: tables whose rows (one per extract) carry their extract's as-at date, from provenance, as extract_as_at.
+EXTRACT_DATED = ("ssd_care_leavers",)
 
 
 @dataclass(frozen=True)
@@ -252,8 +254,16 @@ def _create_views(
             "FROM _provenance"
         )
         con.unregister("_provenance")
+    _create_extract_dates(con, provenance)
     for name, declared in TABLES.items():
         flags = SEEN_FLAGS.get(name, ())
+        if name in EXTRACT_DATED:
+            con.execute(
+                f"CREATE VIEW {name} AS SELECT t.*, e.extract_as_at FROM _stored_{name} AS t "
+                f"LEFT JOIN _extract_dates AS e "
+                f"ON e.table_name = '{name}' AND e.row_key = CAST(t.{declared.primary_key} AS VARCHAR)"
+            )
+            continue
         if not flags:
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM _stored_{name}")
             continue
@@ -279,6 +289,24 @@ def _create_views(
             f"CREATE VIEW {name} AS "
             f"SELECT t.* REPLACE ({replaced}), {from_annex_a} AS from_annex_a FROM {source}"
         )
+
+
+def _create_extract_dates(con: duckdb.DuckDBPyConnection, provenance: pa.Table | None) -> None:
+    """The extract as-at date of each current row of the EXTRACT_DATED tables (none without provenance)."""
+    schema = pa.schema(
+        [("table_name", pa.string()), ("row_key", pa.string()), ("extract_as_at", pa.date32())]
+    )
+    rows = schema.empty_table()
+    if provenance is not None and "as_at" in provenance.column_names:
+        names = provenance["table_name"].cast(pa.string())
+        wanted = pc.and_(pc.is_in(names, pa.array(EXTRACT_DATED)), pc.invert(provenance["superseded"]))
+        chosen = provenance.filter(wanted)
+        rows = pa.table(
+            [chosen["table_name"].cast(pa.string()), chosen["row_key"], chosen["as_at"]], schema=schema
+        )
+    con.register("_extracts", rows)
+    con.execute("CREATE TABLE _extract_dates AS SELECT * FROM _extracts")
+    con.unregister("_extracts")
 
 
 def _sql_value(value: str | None) -> str:

@@ -86,6 +86,7 @@ class Example:
     period_end: str | None = None
     config: Mapping[str, Any] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)  # table → source format of all its rows
+    extracts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # table → row key → extract as-at
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def _example(path: Path, raw: Mapping[str, Any]) -> Example:
             period_end=None if raw.get("period_end") is None else str(raw["period_end"]),
             config=raw.get("config") or {},
             sources=raw.get("sources") or {},
+            extracts=raw.get("extracts") or {},
         )
     except (KeyError, TypeError) as error:
         raise CatalogueError(f"{path}: an example lacks {error}") from error

@@ -96,8 +96,9 @@ CREATE MACRO cl_activity_desc(code) AS CASE code
 END;
 
 -- D8: one row per care leaver at as_at, its values normalised (cl_rows), with the cohorts it belongs to
--- (cl_leavers). The row used is the person's latest: the latest contact on or before as_at, then the
--- highest row id (provenance as-at dates are not visible to the engine's session).
+-- (cl_leavers). The row used is the one from the latest extract on or before as_at (extract_as_at, from
+-- provenance; a row from a later extract is not yet known), then the latest contact on or before as_at,
+-- then the highest row id.
 -- Dates after as_at have not happened yet (§2.1): such a contact or review date is read as missing,
 -- and flagged (contact_future, review_future) for the data quality columns.
 CREATE TABLE cl_rows AS
@@ -109,10 +110,11 @@ WITH latest AS (
         cl_code(c.clea_care_leaver_accom_suitable) AS suitable_code,
         cl_code(c.clea_care_leaver_activity) AS activity_code
     FROM ssd_care_leavers c
-    WHERE c.clea_person_id IS NOT NULL
+    WHERE c.clea_person_id IS NOT NULL AND (c.extract_as_at IS NULL OR c.extract_as_at <= as_at())
     QUALIFY row_number() OVER (
         PARTITION BY c.clea_person_id
-        ORDER BY CASE WHEN c.clea_care_leaver_latest_contact <= as_at()
+        ORDER BY c.extract_as_at DESC NULLS LAST,
+            CASE WHEN c.clea_care_leaver_latest_contact <= as_at()
                       THEN c.clea_care_leaver_latest_contact END DESC NULLS LAST,
             c.clea_table_id DESC NULLS LAST
     ) = 1

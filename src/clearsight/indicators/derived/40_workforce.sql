@@ -91,38 +91,18 @@ FROM ssd_cin_episodes
 WHERE cine_person_id IS NOT NULL AND open_at(cine_referral_date, cine_close_date, as_at())
 GROUP BY ALL;
 
--- D8 active care-leaver cohort at as_at: one ssd_care_leavers row per person (the latest contact, then
--- the highest row id), eligibility Relevant or Former Relevant (plus Qualifying when
--- care_leavers.active_includes_qualifying), aged 16-25, and in-touch status not DIED.
+-- D8 active care-leaver cohort at as_at (cl_leavers.in_active), with whether an adviser or worker of
+-- theirs resolves in ssd_professionals.
 CREATE TABLE wf_care_leavers AS
-WITH latest AS (
-    SELECT *,
-        row_number() OVER (
-            PARTITION BY clea_person_id
-            ORDER BY clea_care_leaver_latest_contact DESC NULLS LAST, clea_table_id DESC
-        ) AS rank
-    FROM ssd_care_leavers
-    WHERE clea_person_id IS NOT NULL
-)
 SELECT
-    l.clea_person_id AS person_id,
-    l.clea_care_leaver_personal_advisor AS adviser_id,
-    l.clea_care_leaver_worker_id AS worker_id,
-    l.clea_care_leaver_allocated_team AS team_id,
+    l.person_id,
+    l.pa_value AS adviser_id,
+    l.worker_id,
+    l.team_id,
     coalesce(
-        l.clea_care_leaver_personal_advisor IN (SELECT worker_id FROM wf_professionals)
-        OR l.clea_care_leaver_worker_id IN (SELECT worker_id FROM wf_professionals),
+        l.pa_value IN (SELECT worker_id FROM wf_professionals)
+        OR l.worker_id IN (SELECT worker_id FROM wf_professionals),
         false
     ) AS allocated
-FROM latest l
-JOIN people p ON p.person_id = l.clea_person_id
-WHERE l.rank = 1
-  AND p.dob IS NOT NULL AND age_on(p.dob, as_at()) BETWEEN 16 AND 25
-  AND coalesce(upper(trim(l.clea_care_leaver_in_touch)), '') <> 'DIED'
-  AND (
-      upper(replace(trim(l.clea_care_leaver_eligibility), '_', ' ')) IN ('RELEVANT', 'FORMER RELEVANT')
-      OR (
-          coalesce(CAST(cfg('care_leavers.active_includes_qualifying') AS BOOLEAN), false)
-          AND upper(trim(l.clea_care_leaver_eligibility)) = 'QUALIFYING'
-      )
-  );
+FROM cl_leavers l
+WHERE l.in_active;
