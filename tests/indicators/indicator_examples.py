@@ -4,6 +4,7 @@ schema (columns a row leaves out are null), and its parameters the run's."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pyarrow as pa
 
@@ -21,19 +22,30 @@ def _date(value) -> dt.date | None:
 
 
 def _provenance(example: Example) -> pa.Table | None:
-    """The provenance an example's `extracts` give (each listed row's extract as-at date), else None."""
+    """The provenance an example gives its rows (extract as-at dates, raw values), else None."""
     rows = [
         {
             "table_name": table,
             "row_key": str(key),
             "source_format": "ssd",
             "superseded": False,
-            "as_at": _date(as_at),
+            "as_at": _date(facts.get("as_at")),
+            "raw_values": json.dumps(facts["raw_values"]) if "raw_values" in facts else None,
         }
-        for table, dated in example.extracts.items()
-        for key, as_at in dated.items()
+        for table, keyed in example.provenance.items()
+        for key, facts in keyed.items()
     ]
-    return pa.Table.from_pylist(rows) if rows else None
+    schema = pa.schema(
+        [
+            ("table_name", pa.string()),
+            ("row_key", pa.string()),
+            ("source_format", pa.string()),
+            ("superseded", pa.bool_()),
+            ("as_at", pa.date32()),
+            ("raw_values", pa.string()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema) if rows else None
 
 
 def run_example(indicator: Indicator, example: Example) -> Results:

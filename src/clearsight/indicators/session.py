@@ -33,7 +33,8 @@ from clearsight.model import TABLES
 
 DERIVED = Path(__file__).with_name("derived")
 ANNEX_A = "annex_a"
-PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key", "as_at")  # all the engine reads
+# All the engine reads of provenance.
+PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key", "as_at", "raw_values")
 # Visit tables and their seen flags: D6 reads a blank flag by the row's source format.
 SEEN_FLAGS = {
     "ssd_cp_visits": ("cppv_cp_visit_seen",),
@@ -42,6 +43,8 @@ SEEN_FLAGS = {
 }
 # D8: tables whose rows (one per extract) carry their extract's as-at date, from provenance, as extract_as_at.
 EXTRACT_DATED = ("ssd_care_leavers",)
+# §1.3 rule 8: columns whose value as found in the source is read beside the stored code, as <column>_raw.
+RAW_READ = {"ssd_cp_plans": ("cppl_cp_plan_initial_category", "cppl_cp_plan_latest_category")}
 
 
 @dataclass(frozen=True)
@@ -254,14 +257,19 @@ def _create_views(
             "FROM _provenance"
         )
         con.unregister("_provenance")
-    _create_extract_dates(con, provenance)
+    _create_row_provenance(con, provenance)
     for name, declared in TABLES.items():
         flags = SEEN_FLAGS.get(name, ())
-        if name in EXTRACT_DATED:
+        if name in EXTRACT_DATED or name in RAW_READ:
+            added = ["r.extract_as_at"] if name in EXTRACT_DATED else []
+            added += [
+                f"coalesce(json_extract_string(r.raw_values, '$.{column}'), t.{column}) AS {column}_raw"
+                for column in RAW_READ.get(name, ())
+            ]
             con.execute(
-                f"CREATE VIEW {name} AS SELECT t.*, e.extract_as_at FROM _stored_{name} AS t "
-                f"LEFT JOIN _extract_dates AS e "
-                f"ON e.table_name = '{name}' AND e.row_key = CAST(t.{declared.primary_key} AS VARCHAR)"
+                f"CREATE VIEW {name} AS SELECT t.*, {', '.join(added)} FROM _stored_{name} AS t "
+                f"LEFT JOIN _row_provenance AS r "
+                f"ON r.table_name = '{name}' AND r.row_key = CAST(t.{declared.primary_key} AS VARCHAR)"
             )
             continue
         if not flags:
@@ -291,22 +299,32 @@ def _create_views(
         )
 
 
-def _create_extract_dates(con: duckdb.DuckDBPyConnection, provenance: pa.Table | None) -> None:
-    """The extract as-at date of each current row of the EXTRACT_DATED tables (none without provenance)."""
+def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table | None) -> None:
+    """Each current row's extract as-at date and raw values, for the tables whose views read them (D8,
+    §1.3 rule 8); empty without provenance."""
     schema = pa.schema(
-        [("table_name", pa.string()), ("row_key", pa.string()), ("extract_as_at", pa.date32())]
+        [
+            ("table_name", pa.string()),
+            ("row_key", pa.string()),
+            ("extract_as_at", pa.date32()),
+            ("raw_values", pa.string()),
+        ]
     )
     rows = schema.empty_table()
-    if provenance is not None and "as_at" in provenance.column_names:
+    if provenance is not None and {"as_at", "raw_values"} <= set(provenance.column_names):
         names = provenance["table_name"].cast(pa.string())
-        wanted = pc.and_(pc.is_in(names, pa.array(EXTRACT_DATED)), pc.invert(provenance["superseded"]))
-        chosen = provenance.filter(wanted)
-        rows = pa.table(
-            [chosen["table_name"].cast(pa.string()), chosen["row_key"], chosen["as_at"]], schema=schema
-        )
-    con.register("_extracts", rows)
-    con.execute("CREATE TABLE _extract_dates AS SELECT * FROM _extracts")
-    con.unregister("_extracts")
+        tables = pa.array([*EXTRACT_DATED, *RAW_READ])
+        chosen = provenance.filter(pc.and_(pc.is_in(names, tables), pc.invert(provenance["superseded"])))
+        columns = [
+            chosen["table_name"].cast(pa.string()),
+            chosen["row_key"],
+            chosen["as_at"],
+            chosen["raw_values"],
+        ]
+        rows = pa.table(columns, schema=schema)
+    con.register("_row_facts", rows)
+    con.execute("CREATE TABLE _row_provenance AS SELECT * FROM _row_facts")
+    con.unregister("_row_facts")
 
 
 def _sql_value(value: str | None) -> str:

@@ -86,7 +86,8 @@ class Example:
     period_end: str | None = None
     config: Mapping[str, Any] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)  # table → source format of all its rows
-    extracts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # table → row key → extract as-at
+    # table → row key → {as_at: the row's extract as-at date, raw_values: {column: value as found}}
+    provenance: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def _example(path: Path, raw: Mapping[str, Any]) -> Example:
             period_end=None if raw.get("period_end") is None else str(raw["period_end"]),
             config=raw.get("config") or {},
             sources=raw.get("sources") or {},
-            extracts=raw.get("extracts") or {},
+            provenance=raw.get("provenance") or {},
         )
     except (KeyError, TypeError) as error:
         raise CatalogueError(f"{path}: an example lacks {error}") from error

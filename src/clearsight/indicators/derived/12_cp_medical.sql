@@ -99,18 +99,24 @@ plans AS (
     -- A plan linked to the conference by either side: icpc_cp_plan_id or cppl_icpc_id (two equi-joins;
     -- one join on an OR of the two is a nested loop).
     SELECT i.icpc_s47_enquiry_id AS s47_id, i.icpc_icpc_date, p.cppl_cp_plan_start_date,
-        p.cppl_cp_plan_initial_category
+        p.cppl_cp_plan_initial_category, p.cppl_cp_plan_initial_category_raw
     FROM ssd_initial_cp_conference i JOIN ssd_cp_plans p ON p.cppl_cp_plan_id = i.icpc_cp_plan_id
     UNION ALL
-    SELECT i.icpc_s47_enquiry_id, i.icpc_icpc_date, p.cppl_cp_plan_start_date, p.cppl_cp_plan_initial_category
+    SELECT i.icpc_s47_enquiry_id, i.icpc_icpc_date, p.cppl_cp_plan_start_date,
+        p.cppl_cp_plan_initial_category, p.cppl_cp_plan_initial_category_raw
     FROM ssd_initial_cp_conference i JOIN ssd_cp_plans p ON p.cppl_icpc_id = i.icpc_icpc_id
 ),
+-- §1.3 rule 8: a MUL plan whose value as found names physical abuse counts as physical.
 physical_plans AS (
     SELECT DISTINCT s47_id
     FROM plans
     WHERE coalesce(icpc_icpc_date, as_at()) <= as_at()
       AND coalesce(cppl_cp_plan_start_date, as_at()) <= as_at()
-      AND upper(trim(cppl_cp_plan_initial_category)) IN ('PHY', 'PHYSICAL')
+      AND (
+          upper(trim(cppl_cp_plan_initial_category)) IN ('PHY', 'PHYSICAL')
+          OR upper(trim(cppl_cp_plan_initial_category)) IN ('MUL', 'MULTIPLE')
+              AND contains(lower(cppl_cp_plan_initial_category_raw), 'physical')
+      )
 )
 SELECT
     s.s47e_s47_enquiry_id AS s47_id,
