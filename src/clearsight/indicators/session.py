@@ -17,6 +17,7 @@ indicator being run. Must not import Django or the warehouse.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -257,19 +258,27 @@ def _create_views(
             "FROM _provenance"
         )
         con.unregister("_provenance")
-    _create_row_provenance(con, provenance)
+    with_facts = _create_row_provenance(con, provenance)
     for name, declared in TABLES.items():
         flags = SEEN_FLAGS.get(name, ())
         if name in EXTRACT_DATED or name in RAW_READ:
-            added = ["r.extract_as_at"] if name in EXTRACT_DATED else []
-            added += [
-                f"coalesce(json_extract_string(r.raw_values, '$.{column}'), t.{column}) AS {column}_raw"
-                for column in RAW_READ.get(name, ())
-            ]
-            con.execute(
-                f"CREATE VIEW {name} AS SELECT t.*, {', '.join(added)} FROM _stored_{name} AS t "
-                f"LEFT JOIN _row_provenance AS r "
+            looked_up = name in with_facts
+            added = []
+            if name in EXTRACT_DATED:
+                added.append(("r.extract_as_at" if looked_up else "CAST(NULL AS DATE)") + " AS extract_as_at")
+            for column in RAW_READ.get(name, ()):
+                raw = f"json_extract_string(r.raw_values, '$.{column}')"
+                added.append(
+                    (f"coalesce({raw}, t.{column})" if looked_up else f"t.{column}") + f" AS {column}_raw"
+                )
+            join = (
+                f" LEFT JOIN _row_provenance AS r "
                 f"ON r.table_name = '{name}' AND r.row_key = CAST(t.{declared.primary_key} AS VARCHAR)"
+                if looked_up
+                else ""
+            )
+            con.execute(
+                f"CREATE VIEW {name} AS SELECT t.*, {', '.join(added)} FROM _stored_{name} AS t{join}"
             )
             continue
         if not flags:
@@ -299,9 +308,10 @@ def _create_views(
         )
 
 
-def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table | None) -> None:
-    """Each current row's extract as-at date and raw values, for the tables whose views read them (D8,
-    §1.3 rule 8); empty without provenance."""
+def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table | None) -> set[str]:
+    """The facts about rows that views read from provenance (D8, §1.3 rule 8): each current row's extract
+    as-at date where a table's rows come from more than one extract, and its raw values where it has
+    any. Returns the tables that have such facts (the others need no lookup)."""
     schema = pa.schema(
         [
             ("table_name", pa.string()),
@@ -313,18 +323,29 @@ def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table 
     rows = schema.empty_table()
     if provenance is not None and {"as_at", "raw_values"} <= set(provenance.column_names):
         names = provenance["table_name"].cast(pa.string())
-        tables = pa.array([*EXTRACT_DATED, *RAW_READ])
-        chosen = provenance.filter(pc.and_(pc.is_in(names, tables), pc.invert(provenance["superseded"])))
-        columns = [
-            chosen["table_name"].cast(pa.string()),
-            chosen["row_key"],
-            chosen["as_at"],
-            chosen["raw_values"],
-        ]
-        rows = pa.table(columns, schema=schema)
+        current = pc.invert(provenance["superseded"])
+        wanted = []
+        for name in EXTRACT_DATED:
+            mine = pc.and_(pc.equal(names, name), current)
+            if len(pc.unique(provenance["as_at"].filter(mine))) > 1:
+                wanted.append(mine)
+        for name in RAW_READ:
+            wanted.append(
+                pc.and_(pc.and_(pc.equal(names, name), current), pc.is_valid(provenance["raw_values"]))
+            )
+        if wanted:
+            chosen = provenance.filter(functools.reduce(pc.or_, wanted))
+            columns = [
+                chosen["table_name"].cast(pa.string()),
+                chosen["row_key"],
+                chosen["as_at"],
+                chosen["raw_values"],
+            ]
+            rows = pa.table(columns, schema=schema)
     con.register("_row_facts", rows)
     con.execute("CREATE TABLE _row_provenance AS SELECT * FROM _row_facts")
     con.unregister("_row_facts")
+    return set(rows["table_name"].unique().to_pylist())
 
 
 def _sql_value(value: str | None) -> str:
