@@ -64,12 +64,20 @@ def read_results(snapshot: Snapshot) -> Results:
 
 
 def previous_results(root: Path, la_code: str, as_at: dt.date) -> Results | None:
-    """The results of the council's latest snapshot dated before `as_at` that has any, else None."""
+    """What a new run needs of the council's latest snapshot dated before `as_at` that has results: its
+    values (direction of travel) and its exceptions' keys and first-seen dates; else None."""
     try:
         earlier = [s for s in list_snapshots(root, la_code) if s.as_at < as_at and has_results(s)]
     except WarehouseError:
         return None  # no snapshot of this council yet
-    return read_results(earlier[-1]) if earlier else None
+    if not earlier:
+        return None
+    snapshot = earlier[-1]
+    return Results(
+        read_parquet(snapshot.file(VALUES)).cast(VALUE_COLUMNS),
+        pa.table({}),
+        read_parquet(snapshot.file(EXCEPTIONS), ["exception_key", "first_seen_as_at"]),
+    )
 
 
 def compute_for_publish(
