@@ -17,6 +17,7 @@ exceptions; it never reports a number the data cannot support. Must not import D
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
@@ -95,15 +96,7 @@ def compute(
     chosen = list(indicators) if indicators is not None else list(catalogue())
     source_sets = dict(sources) if sources is not None else table_sources(provenance)
     calendar = session_calendar(tables, run, config)
-    uses = {
-        i.id: words(
-            i.sql,
-            *i.supporting.values(),
-            *(n["when"] for n in i.conditional_notes),
-            *(d["sql"] for d in i.data_quality),
-        )
-        for i in chosen
-    }
+    texts = [text for i in chosen for text in i.sql_texts]
     con = open_session(
         tables,
         run,
@@ -111,7 +104,7 @@ def compute(
         calendar,
         provenance=provenance,
         sources=source_sets,
-        uses=[" ".join(w) for w in uses.values()],
+        uses=texts,
         run_all_derived=False,
     )
     cursors: list[duckdb.DuckDBPyConnection] = []
@@ -124,21 +117,21 @@ def compute(
         _create_items_table(con)
         results.register_order(con, chosen)
         population = results.population(con)
-        derived = derived_files([" ".join(w) for w in uses.values()])[1:]  # the first ran in open_session
+        derived = derived_files(texts)[1:]  # the first ran in open_session
         scheduled = {f.name for f in derived}
-        finished = [0]
+        finished = itertools.count(1)
 
         def indicator_task(indicator: Indicator) -> Task:
             def run_one(c: duckdb.DuckDBPyConnection) -> Outcome:
                 outcome = _run_indicator(
                     c, indicator, run, config, tables, source_sets, every_detail=keep_items
                 )
-                finished[0] += 1
+                done_so_far = next(finished)
                 if progress:
-                    progress(finished[0], len(chosen))
+                    progress(done_so_far, len(chosen))
                 return outcome
 
-            return Task(indicator.id, run_one, needs(uses[indicator.id]) & scheduled)
+            return Task(indicator.id, run_one, needs(words(*indicator.sql_texts)) & scheduled)
 
         tasks = [Task(f.name, partial(_execute, f.text), f.needs & scheduled) for f in derived]
         tasks += [indicator_task(i) for i in chosen]

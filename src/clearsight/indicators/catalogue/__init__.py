@@ -141,6 +141,16 @@ class Indicator:
         return tuple(_example(self.path, e) for e in raw.get("examples") or [])
 
     @property
+    def sql_texts(self) -> tuple[str, ...]:
+        """Every SQL text the engine runs for this indicator: items, notes, supporting figures, DQ log."""
+        return (
+            self.sql,
+            *(note["when"] for note in self.conditional_notes),
+            *self.supporting.values(),
+            *(entry["sql"] for entry in self.data_quality),
+        )
+
+    @property
     def area_title(self) -> str:
         return AREA_TITLES[self.area]
 
