@@ -7,7 +7,11 @@ into one table, and `results.py` computes from it, for all indicators at once:
   exclusions by reason, critical count, RAG status, direction of travel, availability and notes;
 - **breakdowns**: numerator, denominator and value per cell of team, worker, age band, ethnicity and
   disability (§6); every item falls in exactly one cell of each breakdown, so cells add up;
-- **exceptions**: the child-level rows of §7, with who must act now, days overdue and a stable key.
+- **exceptions**: the child-level rows of §7, with who must act now, days overdue and a stable key;
+- **exclusions** and **data quality**: the log of §2.6 rule 6, every item an indicator's rule left out
+  and every data-quality problem an indicator found, naming the record and the value seen.
+
+The work (derived files, indicators, result tables) runs as tasks on two connections (`parallel.py`).
 
 An indicator whose deciding source is unpopulated (§2.6 rule 5), or which needs history that an
 Annex A-only table does not hold (§2.6 rule 7), is reported as not available, with no value and no

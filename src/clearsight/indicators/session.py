@@ -6,8 +6,11 @@ creates ordinary tables and views, never TEMP ones, which only their own connect
 
 Tables are registered as given (absent tables as empty tables of the model's schema, so that no
 indicator fails on a table a council does not supply) and read through views of the same names, which
-apply the normalisation of §1.3 that the stored form leaves to the engine (D6: the seen flag of visits
-read from Annex A). The shared derived concepts live in SQL files in `derived/`, run in name order.
+apply what the stored form leaves to the engine, from each row's provenance: D6, the seen flag of
+visits read from Annex A (`from_annex_a`); D8, the extract a care leaver's row came from
+(`extract_as_at`); §1.3 rule 8, a CP plan's category as found (`cppl_cp_plan_initial_category_raw`).
+The shared derived concepts live in SQL files in `derived/`, run in name order (side by side by the
+engine, each once the files it names have run).
 
 SQL reads the run through macros: `as_at()`, `period_start()`, `period_end()`, `cfg('key')` for a
 configuration setting (`cfg('cp_visits.standard_wd')`), and `target()`, the RAG target in force for the
