@@ -135,8 +135,9 @@ class WorkingCalendar:
             }
         )
 
-    def register(self, con: duckdb.DuckDBPyConnection, name: str = "calendar") -> None:
-        """Load :meth:`calendar_table` into ``con`` as temporary table ``name`` and define the functions.
+    def register(self, con: duckdb.DuckDBPyConnection, name: str | None = "calendar") -> None:
+        """Load :meth:`calendar_table` into ``con`` as temporary table ``name`` (none when ``name`` is
+        None: the functions need no table) and define the functions.
 
         ``wd_between(x, y)`` and ``wd_add(x, n)`` are SQL functions that call :meth:`wd_between_many`
         and :meth:`wd_add_many` on whole columns at a time, so SQL and Python cannot disagree and a
@@ -144,14 +145,8 @@ class WorkingCalendar:
         for a NULL argument and raise, as the Python methods do, for a date outside the loaded years
         or n < 1. Registering again replaces them.
         """
-        if not _SQL_IDENTIFIER.fullmatch(name):
-            raise ValueError(f"calendar table name {name!r} is not a plain SQL identifier")
-        staging = f"_{name}_arrow"
-        con.register(staging, self.calendar_table())
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {staging} ORDER BY cal_date")
-        finally:
-            con.unregister(staging)
+        if name is not None:
+            self._create_table(con, name)
         for function, kinds, result in (
             (self._sql_wd_between, [DATE, DATE], BIGINT),
             (self._sql_wd_add, [DATE, BIGINT], DATE),
@@ -177,6 +172,16 @@ class WorkingCalendar:
         con.execute(
             "CREATE OR REPLACE TEMP MACRO wd_add(x, n) AS _wd_add(CAST(x AS DATE), CAST(n AS BIGINT))"
         )
+
+    def _create_table(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        if not _SQL_IDENTIFIER.fullmatch(name):
+            raise ValueError(f"calendar table name {name!r} is not a plain SQL identifier")
+        staging = f"_{name}_arrow"
+        con.register(staging, self.calendar_table())
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {staging} ORDER BY cal_date")
+        finally:
+            con.unregister(staging)
 
     def _sql_wd_between(self, xs: pa.Array, ys: pa.Array) -> pa.Array:
         valid = ~(_nulls(xs) | _nulls(ys))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import duckdb
@@ -97,10 +98,14 @@ def compute(
         raise ValueError(
             f"the period {run.period_start} to {run.period_end} must end by the as-at date {as_at}"
         )
-    chosen = list(indicators) if indicators is not None else list(catalogue())
-    source_sets = dict(sources) if sources is not None else table_sources(provenance)
-    calendar = session_calendar(tables, run, config)
-    texts = [text for i in chosen for text in i.sql_texts]
+    # DuckDB starts its database without holding the GIL: meanwhile the catalogue, sources and calendar.
+    with ThreadPoolExecutor(1) as starter:
+        database = starter.submit(duckdb.connect)
+        chosen = list(indicators) if indicators is not None else list(catalogue())
+        source_sets = dict(sources) if sources is not None else table_sources(provenance)
+        calendar = session_calendar(tables, run, config)
+        texts = [text for i in chosen for text in i.sql_texts]
+        connection = database.result()
     con = open_session(
         tables,
         run,
@@ -110,6 +115,7 @@ def compute(
         sources=source_sets,
         uses=texts,
         run_all_derived=False,
+        connection=connection,
     )
     cursors: list[duckdb.DuckDBPyConnection] = []
 

@@ -112,6 +112,7 @@ def open_session(
     sources: Mapping[str, frozenset[str]] | None = None,
     uses: Iterable[str] | None = None,
     run_all_derived: bool = True,
+    connection: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the run's tables, parameters, calendar and derived views.
 
@@ -120,9 +121,10 @@ def open_session(
     `uses` is the SQL that will run (the chosen indicators'), so that only the derived files it needs
     are run; by default, all of them. With `run_all_derived` false only the first file (scalar macros)
     runs, and the caller runs the others (`derived_files`) as it sees fit (side by side, on several
-    connections, each once the files it `needs` have run).
+    connections, each once the files it `needs` have run). `connection` is a new in-memory connection to
+    use (made ahead, e.g. on another thread while the caller prepares), else one is made.
     """
-    con = duckdb.connect()
+    con = connection or duckdb.connect()
     calendar = calendar or session_calendar(tables, run, config)
     _bind(con, tables, run, config, calendar)
     for name in RUN_PARAMETERS:
@@ -229,10 +231,25 @@ def _bind(
     for name in RUN_PARAMETERS:
         con.execute(f"SET VARIABLE {name} = DATE '{getattr(run, name).isoformat()}'")
     con.execute("SET VARIABLE _config = ?", [config.flat()])
-    calendar.register(con)
+    calendar.register(con, name=None)  # wd_between and wd_add; no SQL reads the calendar table
     for name, declared in TABLES.items():
         data = tables.get(name)
         con.register(f"_stored_{name}", data if data is not None else declared.empty())
+
+
+def _current_rows_of(provenance: pa.Table, names: Iterable[str]) -> pa.ChunkedArray:
+    """Whether each provenance row is a current (not superseded) row of one of the tables named; the
+    table names are matched once per dictionary entry rather than once per row."""
+    wanted = pa.array(list(names), pa.string())
+    column = provenance["table_name"]
+    if pa.types.is_dictionary(column.type):
+        of_tables = pa.chunked_array(
+            [pc.take(pc.is_in(c.dictionary.cast(pa.string()), wanted), c.indices) for c in column.chunks],
+            pa.bool_(),
+        )
+    else:
+        of_tables = pc.is_in(column, wanted)
+    return pc.and_(of_tables, pc.invert(provenance["superseded"]))
 
 
 def _create_views(
@@ -248,13 +265,8 @@ def _create_views(
         if provenance is not None and ANNEX_A in sources.get(name, ()) and sources[name] != {ANNEX_A}
     ]
     if mixed:
-        wanted = pc.is_in(provenance["table_name"].cast(pa.string()), pa.array(mixed))
-        rows = provenance.filter(
-            pc.and_(
-                pc.and_(wanted, pc.invert(provenance["superseded"])),
-                pc.equal(provenance["source_format"].cast(pa.string()), ANNEX_A),
-            )
-        )
+        rows = provenance.filter(_current_rows_of(provenance, mixed))
+        rows = rows.filter(pc.equal(rows["source_format"].cast(pa.string()), ANNEX_A))
         con.register("_provenance", rows.select(["table_name", "row_key"]))
         con.execute(
             "CREATE TABLE _annex_a_rows AS SELECT CAST(table_name AS VARCHAR) AS table_name, row_key "
@@ -325,16 +337,14 @@ def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table 
     )
     rows = schema.empty_table()
     if provenance is not None and {"as_at", "raw_values"} <= set(provenance.column_names):
-        names = provenance["table_name"].cast(pa.string())
-        current = pc.invert(provenance["superseded"])
         wanted = []
         for name in EXTRACT_DATED:
-            mine = pc.and_(pc.equal(names, name), current)
+            mine = _current_rows_of(provenance, [name])
             if len(pc.unique(provenance["as_at"].filter(mine))) > 1:
                 wanted.append(mine)
-        for name in RAW_READ:
+        if RAW_READ:
             wanted.append(
-                pc.and_(pc.and_(pc.equal(names, name), current), pc.is_valid(provenance["raw_values"]))
+                pc.and_(_current_rows_of(provenance, RAW_READ), pc.is_valid(provenance["raw_values"]))
             )
         if wanted:
             chosen = provenance.filter(functools.reduce(pc.or_, wanted))
