@@ -104,7 +104,7 @@ def compute(
         chosen = list(indicators) if indicators is not None else list(catalogue())
         source_sets = dict(sources) if sources is not None else table_sources(provenance)
         calendar = session_calendar(tables, run, config)
-        texts = [text for i in chosen for text in i.sql_texts]
+        named = {i.id: words(*i.sql_texts) for i in chosen}  # what each indicator's SQL may name
         connection = database.result()
     con = open_session(
         tables,
@@ -113,8 +113,6 @@ def compute(
         calendar,
         provenance=provenance,
         sources=source_sets,
-        uses=texts,
-        run_all_derived=False,
         connection=connection,
     )
     cursors: list[duckdb.DuckDBPyConnection] = []
@@ -127,7 +125,7 @@ def compute(
         _create_items_table(con)
         results.register_order(con, chosen)
         population = results.population(con)
-        derived = derived_files(texts)[1:]  # the first ran in open_session
+        derived = derived_files(frozenset().union(*named.values()))[1:]  # the first ran in open_session
         scheduled = {f.name for f in derived}
         finished = itertools.count(1)
 
@@ -141,7 +139,7 @@ def compute(
                     progress(done_so_far, len(chosen))
                 return outcome
 
-            return Task(indicator.id, run_one, needs(words(*indicator.sql_texts)) & scheduled)
+            return Task(indicator.id, run_one, needs(named[indicator.id]) & scheduled)
 
         tasks = [Task(f.name, partial(_execute, f.text), f.needs & scheduled) for f in derived]
         tasks += [indicator_task(i) for i in chosen]

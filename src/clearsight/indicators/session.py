@@ -110,19 +110,16 @@ def open_session(
     *,
     provenance: pa.Table | None = None,
     sources: Mapping[str, frozenset[str]] | None = None,
-    uses: Iterable[str] | None = None,
-    run_all_derived: bool = True,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection holding the run's tables, parameters, calendar and derived views.
+    """A DuckDB connection holding the run's tables, parameters, calendar, views and the first derived
+    file (the scalar macros); the caller runs the other derived files it needs (`derived_files`), each
+    once the files it `needs` have run.
 
     `provenance` (PROVENANCE_SCHEMA) gives each row's source format; without it, `sources` gives the
     source formats of whole tables (a golden example's "every row of this table came from Annex A").
-    `uses` is the SQL that will run (the chosen indicators'), so that only the derived files it needs
-    are run; by default, all of them. With `run_all_derived` false only the first file (scalar macros)
-    runs, and the caller runs the others (`derived_files`) as it sees fit (side by side, on several
-    connections, each once the files it `needs` have run). `connection` is a new in-memory connection to
-    use (made ahead, e.g. on another thread while the caller prepares), else one is made.
+    `connection` is a new in-memory connection to use (made ahead, e.g. on another thread while the
+    caller prepares), else one is made.
     """
     con = connection or duckdb.connect()
     calendar = calendar or session_calendar(tables, run, config)
@@ -133,11 +130,7 @@ def open_session(
     # The RAG target in force for the indicator being run (engine.py sets it), for lists drawn at the target.
     con.execute("CREATE MACRO target() AS getvariable('indicator_target')")
     _create_views(con, config, provenance, sources or {})
-    first, *others = derived_files(uses)
-    con.execute(first.text)
-    if run_all_derived:
-        for file in others:
-            con.execute(file.text)
+    con.execute(_derived()[0].text)
     return con
 
 
@@ -178,16 +171,12 @@ def needs(named: frozenset[str], files: Iterable[DerivedFile] | None = None) -> 
     return frozenset(f.name for f in (_derived() if files is None else files) if f.creates & named)
 
 
-def derived_files(uses: Iterable[str] | None) -> list[DerivedFile]:
-    """The derived SQL files the given SQL texts need, with those they need in turn, in run order.
-
-    The shared files (named 0x) always run; another runs only when something that runs names one of
-    its tables, views or macros. None means every file.
-    """
+def derived_files(named: frozenset[str]) -> list[DerivedFile]:
+    """The derived SQL files that SQL naming these words needs, with those they need in turn, in run
+    order. The shared files (named 0x) always run; another runs only when something that runs names one
+    of its tables, views or macros."""
     files = _derived()
-    if uses is None:
-        return list(files)
-    wanted = {f.name for f in files if f.name.startswith(SHARED)} | needs(words(*uses))
+    wanted = {f.name for f in files if f.name.startswith(SHARED)} | needs(named)
     for file in reversed(files):  # a file names only earlier ones
         if file.name in wanted:
             wanted |= file.needs
@@ -258,86 +247,68 @@ def _create_views(
     provenance: pa.Table | None,
     sources: Mapping[str, frozenset[str]],
 ) -> None:
+    """One view per table over the registered data, with what rows' provenance tells (D6, D8, §1.3 rule 8)."""
     # Only a visit table whose rows come partly from Annex A needs each row's source looked up.
     mixed = [
         name
         for name in SEEN_FLAGS
         if provenance is not None and ANNEX_A in sources.get(name, ()) and sources[name] != {ANNEX_A}
     ]
-    if mixed:
-        rows = provenance.filter(_current_rows_of(provenance, mixed))
-        rows = rows.filter(pc.equal(rows["source_format"].cast(pa.string()), ANNEX_A))
-        con.register("_provenance", rows.select(["table_name", "row_key"]))
-        con.execute(
-            "CREATE TABLE _annex_a_rows AS SELECT CAST(table_name AS VARCHAR) AS table_name, row_key "
-            "FROM _provenance"
-        )
-        con.unregister("_provenance")
-    with_facts = _create_row_provenance(con, provenance)
+    looked_up = _create_row_provenance(con, provenance, mixed)
+    annex_a_seen = _sql_value("Y" if config["visits.count_unknown_seen.annex_a"] else None)
+    other_seen = _sql_value("Y" if config["visits.count_unknown_seen.ssd"] else None)
     for name, declared in TABLES.items():
-        flags = SEEN_FLAGS.get(name, ())
-        if name in EXTRACT_DATED or name in RAW_READ:
-            looked_up = name in with_facts
-            added = []
-            if name in EXTRACT_DATED:
-                added.append(("r.extract_as_at" if looked_up else "CAST(NULL AS DATE)") + " AS extract_as_at")
-            for column in RAW_READ.get(name, ()):
-                raw = f"json_extract_string(r.raw_values, '$.{column}')"
-                added.append(
-                    (f"coalesce({raw}, t.{column})" if looked_up else f"t.{column}") + f" AS {column}_raw"
-                )
-            join = (
-                f" LEFT JOIN _row_provenance AS r "
-                f"ON r.table_name = '{name}' AND r.row_key = CAST(t.{declared.primary_key} AS VARCHAR)"
-                if looked_up
-                else ""
-            )
-            con.execute(
-                f"CREATE VIEW {name} AS SELECT t.*, {', '.join(added)} FROM _stored_{name} AS t{join}"
-            )
-            continue
-        if not flags:
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM _stored_{name}")
-            continue
-        # D6: a blank seen flag counts as seen by the source's setting; Annex A carries no seen flag.
-        key = declared.primary_key
-        if name in mixed:
-            from_annex_a = "a.row_key IS NOT NULL"
-            source = (
-                f"_stored_{name} AS t LEFT JOIN _annex_a_rows AS a "
-                f"ON a.table_name = '{name}' AND a.row_key = CAST(t.{key} AS VARCHAR)"
-            )
-        else:
-            from_annex_a = "TRUE" if sources.get(name) == {ANNEX_A} else "FALSE"
-            source = f"_stored_{name} AS t"
-        annex_a_seen = "Y" if config["visits.count_unknown_seen.annex_a"] else None
-        other_seen = "Y" if config["visits.count_unknown_seen.ssd"] else None
-        replaced = ", ".join(
-            f"CASE WHEN t.{flag} IS NOT NULL THEN t.{flag} "
-            f"WHEN {from_annex_a} THEN {_sql_value(annex_a_seen)} ELSE {_sql_value(other_seen)} END AS {flag}"
-            for flag in flags
+        facts = name in looked_up
+        replaced, added = [], []
+        if name in SEEN_FLAGS:
+            # D6: a blank seen flag counts as seen by the source's setting; Annex A carries no seen flag.
+            if facts:
+                from_annex_a = "coalesce(r.from_annex_a, FALSE)"
+            else:
+                from_annex_a = "TRUE" if sources.get(name) == {ANNEX_A} else "FALSE"
+            replaced = [
+                f"CASE WHEN t.{flag} IS NOT NULL THEN t.{flag} "
+                f"WHEN {from_annex_a} THEN {annex_a_seen} ELSE {other_seen} END AS {flag}"
+                for flag in SEEN_FLAGS[name]
+            ]
+            added.append(f"{from_annex_a} AS from_annex_a")
+        if name in EXTRACT_DATED:
+            added.append(("r.extract_as_at" if facts else "CAST(NULL AS DATE)") + " AS extract_as_at")
+        for column in RAW_READ.get(name, ()):
+            raw = f"json_extract_string(r.raw_values, '$.{column}')"
+            added.append((f"coalesce({raw}, t.{column})" if facts else f"t.{column}") + f" AS {column}_raw")
+        columns = ", ".join([f"t.* REPLACE ({', '.join(replaced)})" if replaced else "t.*", *added])
+        join = (
+            f" LEFT JOIN _row_provenance AS r "
+            f"ON r.table_name = '{name}' AND r.row_key = CAST(t.{declared.primary_key} AS VARCHAR)"
+            if facts
+            else ""
         )
-        con.execute(
-            f"CREATE VIEW {name} AS "
-            f"SELECT t.* REPLACE ({replaced}), {from_annex_a} AS from_annex_a FROM {source}"
-        )
+        con.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM _stored_{name} AS t{join}")
 
 
-def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table | None) -> set[str]:
-    """The facts about rows that views read from provenance (D8, §1.3 rule 8): each current row's extract
-    as-at date where a table's rows come from more than one extract, and its raw values where it has
-    any. Returns the tables that have such facts (the others need no lookup)."""
+def _create_row_provenance(
+    con: duckdb.DuckDBPyConnection, provenance: pa.Table | None, mixed: Iterable[str]
+) -> set[str]:
+    """What views read of rows' provenance, one row per current row that has something to tell: the
+    Annex A rows of the `mixed` visit tables (D6); each row's extract as-at date where a table's rows
+    come from more than one extract (D8); raw values where a RAW_READ table has any (§1.3 rule 8).
+    Returns the tables that have such rows (the others need no lookup)."""
     schema = pa.schema(
         [
             ("table_name", pa.string()),
             ("row_key", pa.string()),
+            ("from_annex_a", pa.bool_()),
             ("extract_as_at", pa.date32()),
             ("raw_values", pa.string()),
         ]
     )
     rows = schema.empty_table()
+    wanted = []
+    if provenance is not None and mixed:
+        annex_a = pc.equal(provenance["source_format"].cast(pa.string()), ANNEX_A)
+        wanted.append(pc.and_(_current_rows_of(provenance, mixed), annex_a))
     if provenance is not None and {"as_at", "raw_values"} <= set(provenance.column_names):
-        wanted = []
         for name in EXTRACT_DATED:
             mine = _current_rows_of(provenance, [name])
             if len(pc.unique(provenance["as_at"].filter(mine))) > 1:
@@ -346,15 +317,17 @@ def _create_row_provenance(con: duckdb.DuckDBPyConnection, provenance: pa.Table 
             wanted.append(
                 pc.and_(_current_rows_of(provenance, RAW_READ), pc.is_valid(provenance["raw_values"]))
             )
-        if wanted:
-            chosen = provenance.filter(functools.reduce(pc.or_, wanted))
-            columns = [
-                chosen["table_name"].cast(pa.string()),
-                chosen["row_key"],
-                chosen["as_at"],
-                chosen["raw_values"],
-            ]
-            rows = pa.table(columns, schema=schema)
+    if wanted:
+        chosen = provenance.filter(functools.reduce(pc.or_, wanted))
+        empty = pa.nulls(chosen.num_rows)
+        columns = [
+            chosen["table_name"].cast(pa.string()),
+            chosen["row_key"],
+            pc.equal(chosen["source_format"].cast(pa.string()), ANNEX_A),
+            chosen["as_at"] if "as_at" in chosen.column_names else empty.cast(pa.date32()),
+            chosen["raw_values"] if "raw_values" in chosen.column_names else empty.cast(pa.string()),
+        ]
+        rows = pa.table(columns, schema=schema)
     con.register("_row_facts", rows)
     con.execute("CREATE TABLE _row_provenance AS SELECT * FROM _row_facts")
     con.unregister("_row_facts")
