@@ -12,7 +12,9 @@ from clearsight.indicators.catalogue import Example, Indicator
 from clearsight.indicators.config import make_config
 from clearsight.indicators.engine import compute
 from clearsight.indicators.results import Results
+from clearsight.indicators.session import PROVENANCE_COLUMNS
 from clearsight.model import TABLES
+from clearsight.model.provenance import PROVENANCE_SCHEMA
 
 
 def _date(value) -> dt.date | None:
@@ -22,12 +24,13 @@ def _date(value) -> dt.date | None:
 
 
 def _provenance(example: Example) -> pa.Table | None:
-    """The provenance an example gives its rows (extract as-at dates, raw values), else None."""
+    """The provenance an example gives its rows (source format, extract as-at date, raw values), else
+    None."""
     rows = [
         {
             "table_name": table,
             "row_key": str(key),
-            "source_format": "ssd",
+            "source_format": facts.get("source_format", "ssd"),
             "superseded": False,
             "as_at": _date(facts.get("as_at")),
             "raw_values": json.dumps(facts["raw_values"]) if "raw_values" in facts else None,
@@ -35,16 +38,8 @@ def _provenance(example: Example) -> pa.Table | None:
         for table, keyed in example.provenance.items()
         for key, facts in keyed.items()
     ]
-    schema = pa.schema(
-        [
-            ("table_name", pa.string()),
-            ("row_key", pa.string()),
-            ("source_format", pa.string()),
-            ("superseded", pa.bool_()),
-            ("as_at", pa.date32()),
-            ("raw_values", pa.string()),
-        ]
-    )
+    # the provenance schema's own columns, those the engine reads
+    schema = pa.schema([PROVENANCE_SCHEMA.field(name) for name in PROVENANCE_COLUMNS])
     return pa.Table.from_pylist(rows, schema=schema) if rows else None
 
 
@@ -56,7 +51,8 @@ def run_example(indicator: Indicator, example: Example) -> Results:
         period_start=_date(example.period_start),
         period_end=_date(example.period_end),
         config=make_config(example.config, f"{indicator.path.name} example {example.name!r}"),
-        sources={name: frozenset({fmt}) for name, fmt in example.sources.items()},
+        # whole tables' sources as the example states them, else as its provenance gives them
+        sources={name: frozenset({fmt}) for name, fmt in example.sources.items()} or None,
         provenance=_provenance(example),
         indicators=[indicator],
     )

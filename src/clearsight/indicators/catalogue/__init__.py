@@ -86,7 +86,8 @@ class Example:
     period_end: str | None = None
     config: Mapping[str, Any] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)  # table → source format of all its rows
-    # table → row key → {as_at: the row's extract as-at date, raw_values: {column: value as found}}
+    # table → row key → {source_format (default ssd), as_at: the row's extract as-at date,
+    # raw_values: {column: value as found}}
     provenance: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
 
 
