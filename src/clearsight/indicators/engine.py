@@ -28,27 +28,30 @@ from functools import partial
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clearsight.calendar import add_months
 from clearsight.indicators import results
 from clearsight.indicators.catalogue import ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, STATES, Indicator, catalogue
 from clearsight.indicators.config import Config, default_config
 from clearsight.indicators.parallel import Task, run_tasks
-from clearsight.indicators.results import Outcome, Results
+from clearsight.indicators.results import NOT_AVAILABLE, Outcome, Results
 from clearsight.indicators.session import (
     ANNEX_A,
+    SEPARATOR,
     Run,
     default_period,
     derived_files,
+    literal,
     needs,
     open_session,
+    reads_data,
     session_calendar,
     session_cursor,
     table_sources,
     words,
 )
 
-NOT_AVAILABLE = "not available from this data"
 LATEST_ONLY = "latest recorded events only (Annex A)"
 STATES_TEXT = ", ".join(STATES)
 SESSIONS = 2  # DuckDB sessions the catalogue is shared between, one thread each
@@ -92,28 +95,64 @@ def compute(
             already busy, e.g. with other councils.
     """
     config = config or default_config()
+    source_sets = dict(sources) if sources is not None else table_sources(provenance)
+    return compute_councils(
+        {None: tables},
+        tables,
+        reporting_run(as_at, period_start, period_end),
+        config,
+        source_sets,
+        indicators,
+        provenance=provenance,
+        previous=previous,
+        progress=progress,
+        keep_items=keep_items,
+        sessions=sessions,
+    )[None]
+
+
+def reporting_run(as_at: dt.date, period_start: dt.date | None, period_end: dt.date | None) -> Run:
     start, end = default_period(as_at)
     run = Run(as_at, period_start or start, period_end or end)
     if run.period_end > run.as_at or run.period_start > run.period_end:
         raise ValueError(
             f"the period {run.period_start} to {run.period_end} must end by the as-at date {as_at}"
         )
-    # DuckDB starts its database without holding the GIL: meanwhile the catalogue, sources and calendar.
+    return run
+
+
+def compute_councils(
+    councils: Mapping[str | None, Mapping[str, pa.Table]],
+    tables: Mapping[str, pa.Table],
+    run: Run,
+    config: Config,
+    sources: Mapping[str, frozenset[str]],
+    indicators: Iterable[Indicator] | None = None,
+    *,
+    provenance: pa.Table | None = None,
+    previous: Results | None = None,
+    progress: Progress | None = None,
+    keep_items: bool = False,
+    sessions: int = SESSIONS,
+) -> dict[str | None, Results]:
+    """Run the catalogue once over `tables`, which hold every council's rows, and return each council's
+    results (`compute` for one council, keyed None; `pool.compute_pool` for many).
+
+    `councils` gives each council's own tables, for what is decided per council: the unpopulated-source
+    test (§2.6 rule 5) and the child population. With more than one council, every identifier in `tables`
+    starts with its council's code and SEPARATOR, and the figures a council's items cannot give alone (the
+    supporting figures and the notes that read its data) are left out; see `pool.py`.
+    """
+    pooled = None not in councils
+    # DuckDB starts its database without holding the GIL: meanwhile the catalogue and the calendar.
     with ThreadPoolExecutor(1) as starter:
         database = starter.submit(duckdb.connect)
         chosen = list(indicators) if indicators is not None else list(catalogue())
-        source_sets = dict(sources) if sources is not None else table_sources(provenance)
         calendar = session_calendar(tables, run, config)
         named = {i.id: words(*i.sql_texts) for i in chosen}  # what each indicator's SQL may name
         connection = database.result()
     con = open_session(
-        tables,
-        run,
-        config,
-        calendar,
-        provenance=provenance,
-        sources=source_sets,
-        connection=connection,
+        tables, run, config, calendar, provenance=provenance, sources=sources, connection=connection
     )
     cursors: list[duckdb.DuckDBPyConnection] = []
 
@@ -123,8 +162,15 @@ def compute(
 
     try:
         _create_items_table(con)
+        if pooled:
+            codes = ", ".join(literal(code) for code in councils)
+            code = f"split_part(x, '{SEPARATOR}', 1)"
+            con.execute(
+                f"CREATE MACRO council_of(x) AS CASE WHEN {code} IN ({codes}) THEN {code} "
+                "ELSE error('no council code in ' || coalesce(x, 'NULL')) END"
+            )
         results.register_order(con, chosen)
-        population = results.population(con)
+        population = {c: results.population(own.get("ext_population")) for c, own in councils.items()}
         derived = derived_files(frozenset().union(*named.values()))[1:]  # the first ran in open_session
         scheduled = {f.name for f in derived}
         finished = itertools.count(1)
@@ -132,7 +178,7 @@ def compute(
         def indicator_task(indicator: Indicator) -> Task:
             def run_one(c: duckdb.DuckDBPyConnection) -> Outcome:
                 outcome = _run_indicator(
-                    c, indicator, run, config, tables, source_sets, every_detail=keep_items
+                    c, indicator, run, config, councils, sources, every_detail=keep_items
                 )
                 done_so_far = next(finished)
                 if progress:
@@ -152,19 +198,33 @@ def compute(
         ]
         connections = [lambda: con] + [cursor] * (min(sessions, len(chosen)) - 1)
         done = run_tasks(tasks, connections)
-        outcomes = [done[i.id] for i in chosen]
-        return Results(
-            results.values(con, outcomes, run, config, population, previous),
-            done["_breakdowns"],
-            done["_exceptions"],
-            done["_exclusions"],
-            done["_data_quality"],
-            con.sql("SELECT * FROM _items").to_arrow_table() if keep_items else None,
-        )
+        totals = results.item_totals(con)
+        items = con.sql("SELECT * EXCLUDE (council) FROM _items").to_arrow_table() if keep_items else None
+        found = {}
+        for council in councils:
+            outcomes = [done[i.id].of(council, run) for i in chosen]
+            own = totals.get(council, results.Totals())
+            found[council] = Results(
+                results.values(outcomes, own, run, config, population[council], previous),
+                *(_rows_of(done[name], council) for name in RESULT_TABLES),
+                items,
+            )
+        return found
     finally:
         for other in cursors:
             other.close()
         con.close()
+
+
+IDENTIFIERS = ("child_id", "record_id", "worker_id", "team_id")  # an item's, its council read from the first
+RESULT_TABLES = ("_breakdowns", "_exceptions", "_exclusions", "_data_quality")
+
+
+def _rows_of(table: pa.Table, council: str | None) -> pa.Table:
+    """A council's rows of a result table, without the council column."""
+    if council is not None:
+        table = table.filter(pc.equal(table[results.COUNCIL], council))
+    return table.drop_columns([results.COUNCIL])
 
 
 def _execute(sql: str, con: duckdb.DuckDBPyConnection) -> None:
@@ -175,11 +235,12 @@ def _create_items_table(con: duckdb.DuckDBPyConnection) -> None:
     """The tables every connection adds to: the items, and the data-quality log (§2.6 rule 6)."""
     columns = ", ".join(f"{name} {kind}" for name, kind in ITEM_COLUMNS.items())
     con.execute(
-        f"CREATE TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR, is_exception BOOLEAN)"
+        f"CREATE TABLE _items (indicator_id VARCHAR, {columns}, details VARCHAR, is_exception BOOLEAN, "
+        "council VARCHAR)"
     )
     con.execute(
         "CREATE TABLE _data_quality (indicator_id VARCHAR, code VARCHAR, problem VARCHAR, record_id VARCHAR, "
-        "child_id VARCHAR, value VARCHAR)"
+        "child_id VARCHAR, value VARCHAR, council VARCHAR)"
     )
 
 
@@ -210,16 +271,19 @@ def _run_indicator(
     indicator: Indicator,
     run: Run,
     config: Config,
-    tables: Mapping[str, pa.Table],
+    councils: Mapping[str | None, Mapping[str, pa.Table]],
     sources: Mapping[str, frozenset[str]],
     every_detail: bool = False,
 ) -> Outcome:
     notes = list(indicator.notes)
     annex_a_only = [t for t in indicator.annex_a_tables if sources.get(t) == frozenset({ANNEX_A})]
     threshold = float(config["dq.unpopulated_threshold"])
-    if indicator.annex_a == "unavailable" and annex_a_only:
-        return Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
-    if any(_unavailable(r, tables, config, threshold) for r in indicator.requires):
+    unavailable = frozenset(
+        council
+        for council, tables in councils.items()
+        if any(_unavailable(r, tables, config, threshold) for r in indicator.requires)
+    )
+    if (indicator.annex_a == "unavailable" and annex_a_only) or unavailable == set(councils):
         return Outcome(indicator, False, [NOT_AVAILABLE], run.period_start, {})
     period_start = run.period_start
     if annex_a_only:
@@ -237,6 +301,11 @@ def _run_indicator(
     moved = period_start != run.period_start
     if moved:
         con.execute(f"SET VARIABLE period_start = DATE '{period_start.isoformat()}'")
+    pooled = None not in councils
+    # Each item's council, from the first of its identifiers; a pooled run keeps only the items (and
+    # data-quality rows) of the councils the indicator is available for.
+    council = "council_of(coalesce({}))" if pooled else "CAST(NULL AS VARCHAR)"
+    kept = f" WHERE council NOT IN ({', '.join(literal(c) for c in unavailable)})" if unavailable else ""
     name = f"_items_{indicator.id}"
     try:
         con.execute(f"CREATE TEMP TABLE {name} AS {indicator.sql}")
@@ -246,37 +315,43 @@ def _run_indicator(
             raise IndicatorError(
                 f"{indicator.path.name}: the item SQL returns no {', '.join(missing)} column"
             )
+        # A pooled run cannot tell one council's data from another's in a note's or a supporting
+        # figure's SQL: it keeps the notes that read only the settings, and no supporting figures.
+        conditional = [n for n in indicator.conditional_notes if not (pooled and reads_data(n["when"]))]
         supporting = {}
-        if indicator.conditional_notes or indicator.supporting or indicator.data_quality:
+        if conditional or indicator.data_quality or (indicator.supporting and not pooled):
             con.execute(f"CREATE OR REPLACE TEMP VIEW items AS SELECT * FROM {name}")
-            notes += [
-                note["note"]
-                for note in indicator.conditional_notes
-                if con.execute(f"SELECT ({note['when']})").fetchone()[0]
-            ]
-            supporting = {key: con.execute(sql).fetchone()[0] for key, sql in indicator.supporting.items()}
+            notes += [n["note"] for n in conditional if con.execute(f"SELECT ({n['when']})").fetchone()[0]]
+            if not pooled:
+                supporting = {k: con.execute(sql).fetchone()[0] for k, sql in indicator.supporting.items()}
             for entry in indicator.data_quality:
                 con.execute(
-                    "INSERT INTO _data_quality SELECT ?, ?, ?, CAST(record_id AS VARCHAR), "
-                    f"CAST(child_id AS VARCHAR), CAST(value AS VARCHAR) FROM ({entry['sql']})",
+                    "INSERT INTO _data_quality SELECT * FROM (SELECT ?, ?, ?, "
+                    "CAST(record_id AS VARCHAR) AS r, CAST(child_id AS VARCHAR) AS c, "
+                    "CAST(value AS VARCHAR), "
+                    f"{council.format('c, r')} AS council FROM ({entry['sql']})){kept}",
                     [indicator.id, entry["code"], " ".join(entry["problem"].split())],
                 )
-        con.execute(_insert_items(indicator, name, found, every_detail))
+        con.execute(_insert_items(indicator, name, found, every_detail, council, kept))
         con.execute(f"DROP TABLE {name}")
     except duckdb.Error as error:
         raise IndicatorError(f"{indicator.path.name} ({indicator.code}): {error}") from error
     finally:
         if moved:
             con.execute(f"SET VARIABLE period_start = DATE '{run.period_start.isoformat()}'")
-    return Outcome(indicator, True, notes, period_start, supporting)
+    return Outcome(indicator, True, notes, period_start, supporting, unavailable)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
     return add_months(day, -months) + dt.timedelta(days=1)
 
 
-def _insert_items(indicator: Indicator, name: str, found: list[str], every_detail: bool) -> str:
-    """The INSERT that copies one indicator's items into `_items`, defaults filled and extras as JSON.
+def _insert_items(
+    indicator: Indicator, name: str, found: list[str], every_detail: bool, council: str, kept: str
+) -> str:
+    """The INSERT that copies one indicator's items into `_items`, defaults filled and extras as JSON,
+    with each item's council (`council`, a template for the identifiers it is read from) and only the
+    rows `kept` (a WHERE clause on `council`, or empty).
 
     The extra columns are kept, as JSON, for the exceptions only (they are what the lists show), or for
     every item when `every_detail` (items asked for whole).
@@ -306,6 +381,8 @@ def _insert_items(indicator: Indicator, name: str, found: list[str], every_detai
     flagged = f"coalesce(({indicator.exceptions_when}), false)" if indicator.exceptions_when else "false"
     if extras and not every_detail:
         details = f"CASE WHEN {flagged} THEN {details} END"
+    ids = ", ".join(columns[list(ITEM_COLUMNS).index(c)] for c in IDENTIFIERS)
     return (
-        f"INSERT INTO _items SELECT '{indicator.id}', {', '.join(columns)}, {details}, {flagged} FROM {name}"
+        f"INSERT INTO _items SELECT * FROM (SELECT '{indicator.id}', {', '.join(columns)}, {details}, "
+        f"{flagged}, {council.format(ids)} AS council FROM {name}){kept}"
     )

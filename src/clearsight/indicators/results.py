@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +22,8 @@ from clearsight.indicators.session import Run
 from clearsight.model.issues import WARNING, Issue
 
 POPULATION_BAND = "0-17"
+NOT_AVAILABLE = "not available from this data"
+COUNCIL = "council"  # the column that says whose a row is, in the tables computed here (None for one council)
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,21 @@ class Outcome:
     notes: list[str]
     period_start: dt.date
     supporting: dict[str, object]
+    unavailable_in: frozenset[str | None] = frozenset()  # a pooled run's councils it is unavailable for
+
+    def of(self, council: str | None, run: Run) -> Outcome:
+        """The outcome for one council of the run."""
+        if council in self.unavailable_in:
+            return Outcome(self.indicator, False, [NOT_AVAILABLE], run.period_start, {})
+        return self
 
 
-def population(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+def population(table: pa.Table | None) -> dict[str, float]:
     """Child population by age band (ext_population), with 0-17 summed from the bands when not given."""
-    rows = dict(con.execute("SELECT age_band, sum(count) FROM ext_population GROUP BY ALL").fetchall())
+    rows: dict[str, float] = {}
+    if table is not None and table.num_rows:
+        sums = table.group_by("age_band").aggregate([("count", "sum")])
+        rows = dict(zip(sums["age_band"].to_pylist(), sums["count_sum"].to_pylist(), strict=True))
     if POPULATION_BAND not in rows:
         bands = [v for k, v in rows.items() if k in ("under 1", "1-4", "5-9", "10-15", "16-17")]
         if bands:
@@ -98,42 +110,55 @@ VALUE_COLUMNS = pa.schema(
 )
 
 
+@dataclass
+class Totals:
+    """One council's sums over its items, by indicator: (numerator, denominator, not yet due), the
+    exclusions by reason, and (exceptions, critical exceptions)."""
+
+    sums: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    excluded: dict[str, dict[str, int]] = field(default_factory=dict)
+    flagged: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def item_totals(con: duckdb.DuckDBPyConnection) -> dict[str | None, Totals]:
+    """Each council's sums over the items, in one pass per sum (one council, `None`, unless pooled)."""
+    found: dict[str | None, Totals] = {}
+    for council, indicator_id, numerator, denominator, not_yet_due in con.execute(
+        """
+        SELECT council, indicator_id, sum(numerator), sum(denominator),
+            count(*) FILTER (state = 'NOT_YET_DUE')
+        FROM _items GROUP BY ALL
+        """
+    ).fetchall():
+        found.setdefault(council, Totals()).sums[indicator_id] = (numerator, denominator, not_yet_due)
+    for council, indicator_id, reason, n in con.execute(
+        "SELECT council, indicator_id, coalesce(reason, 'UNSPECIFIED'), count(*) FROM _items "
+        "WHERE state = 'EXCLUDED' GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
+        found.setdefault(council, Totals()).excluded.setdefault(indicator_id, {})[reason] = n
+    for council, indicator_id, count, critical in con.execute(
+        "SELECT council, indicator_id, count(*), count(*) FILTER (coalesce(severity, 'normal') = 'critical') "
+        "FROM _items WHERE is_exception GROUP BY ALL"
+    ).fetchall():
+        found.setdefault(council, Totals()).flagged[indicator_id] = (count, critical)
+    return found
+
+
 def values(
-    con: duckdb.DuckDBPyConnection,
     outcomes: list[Outcome],
+    totals: Totals,
     run: Run,
     config: Config,
     population: Mapping[str, float],
     previous: Results | None,
 ) -> pa.Table:
-    totals = {
-        row[0]: row[1:]
-        for row in con.execute(
-            """
-            SELECT indicator_id, sum(numerator), sum(denominator),
-                count(*) FILTER (state = 'NOT_YET_DUE')
-            FROM _items GROUP BY ALL
-            """
-        ).fetchall()
-    }
-    excluded: dict[str, dict[str, int]] = {}
-    for indicator_id, reason, n in con.execute(
-        "SELECT indicator_id, coalesce(reason, 'UNSPECIFIED'), count(*) FROM _items "
-        "WHERE state = 'EXCLUDED' GROUP BY ALL ORDER BY ALL"
-    ).fetchall():
-        excluded.setdefault(indicator_id, {})[reason] = n
-    flagged = {
-        row[0]: row[1:]
-        for row in con.execute(
-            "SELECT indicator_id, count(*), count(*) FILTER (coalesce(severity, 'normal') = 'critical') "
-            "FROM _items WHERE is_exception GROUP BY ALL"
-        ).fetchall()
-    }
+    """One row per indicator (VALUE_COLUMNS) from one council's item totals."""
+    excluded, flagged = totals.excluded, totals.flagged
     before = _previous_values(previous, config.version)
     rows = []
     for outcome in outcomes:
         i = outcome.indicator
-        numerator, denominator, not_yet_due = totals.get(i.id, (0.0, 0.0, 0))
+        numerator, denominator, not_yet_due = totals.sums.get(i.id, (0.0, 0.0, 0))
         notes = list(outcome.notes)
         settings = config.indicator(i.id)
         available = outcome.available
@@ -228,9 +253,12 @@ BREAKDOWN_CELLS = {
 
 
 def breakdowns(
-    con: duckdb.DuckDBPyConnection, indicators: list[Indicator], population: Mapping[str, float]
+    con: duckdb.DuckDBPyConnection,
+    indicators: list[Indicator],
+    population: Mapping[str | None, Mapping[str, float]],
 ) -> pa.Table:
-    """Numerator and denominator per cell of each breakdown an indicator supports (§6)."""
+    """Numerator and denominator per cell of each breakdown an indicator supports (§6), for each council
+    (`population` by council), in a `council` column."""
     units = {i.id: i.unit for i in indicators}
     cells = ", ".join(f"{cell} AS {name}" for name, cell in BREAKDOWN_CELLS.items())
     names = list(BREAKDOWN_CELLS)
@@ -242,7 +270,7 @@ def breakdowns(
     )
     sql = f"""
         WITH cells AS (
-            SELECT i.indicator_id, i.numerator, i.denominator, {cells}
+            SELECT i.council, i.indicator_id, i.numerator, i.denominator, {cells}
             FROM _items i JOIN _catalogue_order o USING (indicator_id)
             LEFT JOIN people p ON p.person_id = i.child_id
             LEFT JOIN team_names tn ON tn.team_id = i.team_id
@@ -250,19 +278,20 @@ def breakdowns(
             WHERE i.state <> 'EXCLUDED'
         ),
         sums AS (
-            SELECT indicator_id, CASE GROUPING_ID({", ".join(names)}) {which} END AS breakdown,
+            SELECT council, indicator_id, CASE GROUPING_ID({", ".join(names)}) {which} END AS breakdown,
                 coalesce({", ".join(names)}) AS cell,
                 sum(numerator) AS numerator, sum(denominator) AS denominator
             FROM cells
-            GROUP BY GROUPING SETS ({", ".join(f"(indicator_id, {name})" for name in names)})
+            GROUP BY GROUPING SETS ({", ".join(f"(council, indicator_id, {name})" for name in names)})
         )
-        SELECT s.indicator_id, s.breakdown, s.cell, s.numerator, s.denominator
+        SELECT s.council, s.indicator_id, s.breakdown, s.cell, s.numerator, s.denominator
         FROM sums s JOIN _catalogue_order o USING (indicator_id)
         WHERE list_contains(o.breakdowns, s.breakdown)
-        ORDER BY 1, 2, 3
+        ORDER BY 1, 2, 3, 4
     """
     schema = pa.schema(
         [
+            (COUNCIL, pa.string()),
             ("indicator_id", pa.string()),
             ("breakdown", pa.string()),
             ("cell", pa.string()),
@@ -273,15 +302,16 @@ def breakdowns(
     )
     rows = con.execute(sql).fetchall()
     out = []
-    for indicator_id, breakdown, cell, numerator, denominator in rows:
+    for council, indicator_id, breakdown, cell, numerator, denominator in rows:
         unit = units[indicator_id]
         if unit == "rate_10k":
-            denominator = population.get(cell) if breakdown == "age_band" else None
+            denominator = population[council].get(cell) if breakdown == "age_band" else None
             value = _value(unit, numerator, denominator) if denominator else None
         else:
             value = _value(unit, numerator, denominator)
         out.append(
             {
+                COUNCIL: council,
                 "indicator_id": indicator_id,
                 "breakdown": breakdown,
                 "cell": cell,
@@ -330,7 +360,7 @@ def exceptions(
     con.register("_first_seen", _first_seen(previous))
     sql = f"""
         SELECT
-            x.indicator_id, x.code, as_at() AS as_at, coalesce(x.severity, 'normal') AS severity,
+            x.council, x.indicator_id, x.code, as_at() AS as_at, coalesce(x.severity, 'normal') AS severity,
             x.condition, x.reason, x.child_id, n.child_name,
             CASE WHEN p.dob IS NOT NULL AND p.dob <= as_at() THEN age_on(p.dob, as_at()) END AS age,
             coalesce(tn.team_name, x.now_team) AS team,
@@ -376,7 +406,7 @@ def exceptions(
             e.ordinal, e.record_id
         """
     ).to_arrow_table()
-    return table.select(EXCEPTION_COLUMNS.names).cast(EXCEPTION_COLUMNS)
+    return _by_council(table, EXCEPTION_COLUMNS)
 
 
 def target_in_force(indicator: Indicator, config: Config, as_at: dt.date) -> float | None:
@@ -401,18 +431,17 @@ EXCLUSION_COLUMNS = pa.schema(
 
 def exclusions(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every item an indicator's own rule left out, with the rule (§2.6 rule 6), in catalogue order."""
-    return (
+    return _by_council(
         con.sql(
             """
-            SELECT i.indicator_id, i.record_id, i.child_id, coalesce(i.reason, 'UNSPECIFIED') AS rule,
-                i.trigger_date, i.event_date
+            SELECT i.council, i.indicator_id, i.record_id, i.child_id,
+                coalesce(i.reason, 'UNSPECIFIED') AS rule, i.trigger_date, i.event_date
             FROM _items i JOIN _catalogue_order o USING (indicator_id)
             WHERE i.state = 'EXCLUDED'
             ORDER BY o.ordinal, i.record_id
             """
-        )
-        .to_arrow_table()
-        .cast(EXCLUSION_COLUMNS)
+        ).to_arrow_table(),
+        EXCLUSION_COLUMNS,
     )
 
 
@@ -431,18 +460,22 @@ DATA_QUALITY_COLUMNS = pa.schema(
 def data_quality(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every data-quality problem the indicators found (§2.6 rule 6), in catalogue order, once per
     indicator, problem and record."""
-    return (
+    return _by_council(
         con.sql(
             """
-            SELECT DISTINCT d.indicator_id, d.code, d.problem, d.record_id, d.child_id, d.value, o.ordinal
+            SELECT DISTINCT d.council, d.indicator_id, d.code, d.problem, d.record_id, d.child_id, d.value,
+                o.ordinal
             FROM _data_quality d JOIN _catalogue_order o USING (indicator_id)
             ORDER BY o.ordinal, d.code, d.record_id, d.value
             """
-        )
-        .to_arrow_table()
-        .select(DATA_QUALITY_COLUMNS.names)
-        .cast(DATA_QUALITY_COLUMNS)
+        ).to_arrow_table(),
+        DATA_QUALITY_COLUMNS,
     )
+
+
+def _by_council(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table in `schema`'s columns and types, after the council column."""
+    return table.select([COUNCIL, *schema.names]).cast(pa.schema([(COUNCIL, pa.string()), *schema]))
 
 
 def data_quality_issues(results: Results) -> list[Issue]:

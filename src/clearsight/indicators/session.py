@@ -37,6 +37,7 @@ from clearsight.model import TABLES
 
 DERIVED = Path(__file__).with_name("derived")
 ANNEX_A = "annex_a"
+SEPARATOR = "\u241f"  # ␟, between a council's code and an identifier in a pooled run (`pool.py`)
 # All the engine reads of provenance.
 PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key", "as_at", "raw_values")
 # Visit tables and their seen flags: D6 reads a blank flag by the row's source format.
@@ -98,7 +99,7 @@ def _earliest_date(tables: Mapping[str, pa.Table], fallback: dt.date) -> dt.date
     return earliest
 
 
-def _literal(value: object) -> str:
+def literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
@@ -164,6 +165,18 @@ def _derived() -> tuple[DerivedFile, ...]:
             DerivedFile(path.stem, text, frozenset(_CREATED.findall(text)), needs(words(text), files))
         )
     return tuple(files)
+
+
+def reads_data(sql: str) -> bool:
+    """Whether SQL names something that holds a council's data: a table, a view, an indicator's items, or
+    a derived table, view or macro (all but those of the first file, whose macros read no data)."""
+    named = words(sql)
+    return bool(named & _data_names()) or any(word.startswith("_stored_") for word in named)
+
+
+@cache
+def _data_names() -> frozenset[str]:
+    return frozenset(TABLES) | {"items"} | frozenset().union(*(f.creates for f in _derived()[1:]))
 
 
 def needs(named: frozenset[str], files: Iterable[DerivedFile] | None = None) -> frozenset[str]:
@@ -335,4 +348,4 @@ def _create_row_provenance(
 
 
 def _sql_value(value: str | None) -> str:
-    return "NULL" if value is None else _literal(value)
+    return "NULL" if value is None else literal(value)

@@ -1,0 +1,144 @@
+"""Many councils' catalogue in one run: regional and national pooling (architecture.md, Storage).
+
+Run one council at a time and most of the time goes on the fixed cost of each of its ~75 statements
+(planning and starting them), not on the data. So a pool is computed as one run over every council's
+rows together, each query planned once for all of them:
+
+- every identifier (each table's keys and the keys they refer to) is prefixed with its council's code
+  and SEPARATOR, so that no two councils' records ever meet in a join, and every item's council is
+  read back from its identifiers;
+- the unpopulated-source test (§2.6 rule 5) and the child population are each council's own;
+- each council's results are then taken apart and the prefixes removed.
+
+A council's results are those of its own run (tested), with two things left out, which stay with the
+council's own snapshot: the supporting figures, and the notes whose condition reads the council's data
+(notes that depend only on the settings are kept). Every council in a pool shares one configuration,
+one as-at date and one set of source formats. Must not import Django or the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from clearsight.indicators.catalogue import Indicator
+from clearsight.indicators.config import Config, default_config
+from clearsight.indicators.engine import SESSIONS, Progress, compute_councils, reporting_run
+from clearsight.indicators.results import Results
+from clearsight.indicators.session import SEPARATOR, table_sources
+from clearsight.model import TABLES
+from clearsight.model.schema import Table
+
+# Identifiers the model does not declare as keys: a care leaver's personal adviser is a worker's id
+# (or, when it does not resolve, a name, which the prefix leaves readable once removed).
+UNDECLARED = {"ssd_care_leavers": ("clea_care_leaver_personal_advisor",)}
+
+
+def compute_pool(
+    councils: Mapping[str, Mapping[str, pa.Table]],
+    as_at: dt.date,
+    *,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    config: Config | None = None,
+    provenance: Mapping[str, pa.Table] | None = None,
+    indicators: Iterable[Indicator] | None = None,
+    progress: Progress | None = None,
+    sessions: int = SESSIONS,
+) -> dict[str, Results]:
+    """Run the catalogue for every council given (LA code → its canonical tables) in one run.
+
+    `provenance` gives each council's rows' provenance, as `engine.compute` takes it. Raises ValueError
+    for an empty pool, a code holding SEPARATOR, or councils whose tables come from different formats.
+    """
+    if not councils:
+        raise ValueError("a pool needs at least one council")
+    if any(SEPARATOR in code for code in councils):
+        raise ValueError(f"a council code may not contain {SEPARATOR!r}")
+    provenance = provenance or {}
+    formats = {code: table_sources(provenance.get(code)) for code in councils}
+    if len({tuple(sorted(f.items())) for f in formats.values()}) > 1:
+        raise ValueError("every council in a pool must have its tables from the same source formats")
+    found = compute_councils(
+        councils,
+        pooled_tables(councils),
+        reporting_run(as_at, period_start, period_end),
+        config or default_config(),
+        next(iter(formats.values())),
+        indicators,
+        provenance=_pooled_provenance(provenance),
+        progress=progress,
+        sessions=sessions,
+    )
+    return {code: _without_prefix(found[code], code) for code in councils}
+
+
+@cache
+def identifiers(table: Table) -> tuple[str, ...]:
+    """The columns of a table that hold identifiers: its keys, the keys other tables' rows refer to, and
+    those in UNDECLARED (not a key that is a code, such as ext_population's age band)."""
+    referred = {c.references for t in TABLES.values() for c in t.columns if c.references}
+    return tuple(
+        c.name
+        for c in table.columns
+        if c.codes is None
+        and (
+            c.name == table.primary_key
+            or c.references
+            or f"{table.name}.{c.name}" in referred
+            or c.name in UNDECLARED.get(table.name, ())
+        )
+    )
+
+
+def pooled_tables(councils: Mapping[str, Mapping[str, pa.Table]]) -> dict[str, pa.Table]:
+    """Every council's rows of each canonical table together, each identifier prefixed with its council."""
+    pooled = {}
+    for name, declared in TABLES.items():
+        parts = [
+            _prefixed(tables[name], identifiers(declared), code)
+            for code, tables in councils.items()
+            if tables.get(name) is not None and tables[name].num_rows
+        ]
+        if parts:
+            pooled[name] = pa.concat_tables(parts, promote_options="permissive")
+    return pooled
+
+
+def _prefixed(table: pa.Table, columns: Iterable[str], code: str) -> pa.Table:
+    for column in columns:
+        if column in table.column_names:
+            values = pc.binary_join_element_wise(code + SEPARATOR, table[column].cast(pa.string()), "")
+            table = table.set_column(table.column_names.index(column), column, values)
+    return table
+
+
+def _pooled_provenance(provenance: Mapping[str, pa.Table]) -> pa.Table | None:
+    """Every council's provenance together, each row key prefixed as its row's identifier is."""
+    parts = [_prefixed(table, ["row_key"], code) for code, table in provenance.items() if table is not None]
+    return pa.concat_tables(parts, promote_options="permissive") if parts else None
+
+
+def _without_prefix(results: Results, code: str) -> Results:
+    """A council's results with its code and SEPARATOR removed from every text, its identifiers as given."""
+    prefix = code + SEPARATOR
+
+    def strip(table: pa.Table | None) -> pa.Table | None:
+        if table is None:
+            return None
+        for i, field in enumerate(table.schema):
+            if pa.types.is_string(field.type):
+                table = table.set_column(i, field, pc.replace_substring(table[i], prefix, ""))
+        return table
+
+    return Results(
+        results.values,
+        strip(results.breakdowns),
+        strip(results.exceptions),
+        strip(results.exclusions),
+        strip(results.data_quality),
+    )
