@@ -37,7 +37,9 @@ from clearsight.model import TABLES
 
 DERIVED = Path(__file__).with_name("derived")
 ANNEX_A = "annex_a"
-SEPARATOR = "\u241f"  # ␟, between a council's code and an identifier in a pooled run (`pool.py`)
+# Between a council's tag and an identifier in a pooled run (`pool.py`): the unit separator, a control
+# character no identifier holds, one byte so that identifiers stay short.
+SEPARATOR = "\x1f"
 # All the engine reads of provenance.
 PROVENANCE_COLUMNS = ("table_name", "source_format", "superseded", "row_key", "as_at", "raw_values")
 # Visit tables and their seen flags: D6 reads a blank flag by the row's source format.
