@@ -4,8 +4,9 @@
     its peak memory is its own:
       - the floor: one DuckDB scan of every table of the snapshot (every column of every Parquet file
         read into Arrow);
-      - the catalogue: the snapshot's tables and the provenance columns the engine reads, read, and every
-        indicator computed with its breakdowns and exception lists (`indicators.engine.compute`).
+      - the catalogue: the columns of the snapshot's tables and of its provenance that the engine reads
+        (`engine.columns_read`, `PROVENANCE_COLUMNS`), read, and every indicator computed with its
+        breakdowns and exception lists (`indicators.engine.compute`).
     Targets: ≤ 1 s, and ≤ 3 × the floor.
 (b) National: the 150 synthetic councils (SSD tables, made once and kept under ~/.cache/clearsight), the
     catalogue computed for every council in pooled runs (`indicators.pool`), councils packed into batches
@@ -50,12 +51,12 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "rows": rows, "peak_mb": 
 
 CATALOGUE = """
 import json, sys, time
-from clearsight.indicators.engine import compute
+from clearsight.indicators.engine import columns_read, compute
 from clearsight.indicators.session import PROVENANCE_COLUMNS
 from clearsight.warehouse import latest_snapshot, read_parquet, read_tables
 snapshot = latest_snapshot(sys.argv[1], "999")
 t0 = time.perf_counter()
-tables = read_tables(snapshot)
+tables = read_tables(snapshot, columns_read())
 provenance = read_parquet(snapshot.file("provenance"), PROVENANCE_COLUMNS)
 t1 = time.perf_counter()
 results = compute(tables, snapshot.as_at, provenance=provenance)
@@ -118,9 +119,12 @@ BATCH_MB = 40  # Parquet per pooled batch: about 1.7 GB of peak memory per worke
 
 
 def _tables(folder: str) -> dict:
+    """A national council's tables, the columns the catalogue reads."""
+    from clearsight.indicators.engine import columns_read
     from clearsight.warehouse import read_parquet
 
-    return {path.stem: read_parquet(path) for path in Path(folder).glob("*.parquet")}
+    read = columns_read()
+    return {path.stem: read_parquet(path, read[path.stem]) for path in Path(folder).glob("*.parquet")}
 
 
 def _council(folder: str) -> dict:

@@ -284,3 +284,13 @@ def test_read_tables_gives_back_every_table_as_published(tmp_path) -> None:
     assert set(back) == set(TABLES)
     assert back["ssd_person"].equals(tables["ssd_person"])
     assert back["ssd_cla_episodes"].num_rows == 0
+
+
+def test_read_tables_gives_only_the_columns_asked_for(tmp_path) -> None:
+    tables = {"ssd_person": model_table("ssd_person", 5)}
+    snapshot = publish(tmp_path, "926", AS_AT, tables)
+    wanted = {name: [TABLES[name].primary_key] for name in TABLES}
+    wanted["ssd_person"] = ["pers_person_id", "pers_dob"]
+    back = read_tables(snapshot, wanted)
+    assert back["ssd_person"].equals(tables["ssd_person"].select(["pers_person_id", "pers_dob"]))
+    assert back["ssd_cp_plans"].column_names == ["cppl_cp_plan_id"]

@@ -51,6 +51,7 @@ from clearsight.indicators.session import (
     table_sources,
     words,
 )
+from clearsight.model import TABLES
 
 LATEST_ONLY = "latest recorded events only (Annex A)"
 STATES_TEXT = ", ".join(STATES)
@@ -225,6 +226,24 @@ def _rows_of(table: pa.Table, council: str | None) -> pa.Table:
     if council is not None:
         table = table.filter(pc.equal(table[results.COUNCIL], council))
     return table.drop_columns([results.COUNCIL])
+
+
+def columns_read(indicators: Iterable[Indicator] | None = None) -> dict[str, list[str]]:
+    """The columns of each canonical table that a run of the catalogue (or the indicators given) reads:
+    those its SQL, the derived SQL, the result tables and the unpopulated-source tests name, and each
+    table's key. A run given only these columns gives the same results (tested), so a snapshot read for
+    the catalogue need hold nothing else."""
+    chosen = list(indicators) if indicators is not None else list(catalogue())
+    named = words(
+        *(text for i in chosen for text in i.sql_texts),
+        *(f.text for f in derived_files(frozenset().union(*(words(*i.sql_texts) for i in chosen)))),
+        *(str(requirement) for i in chosen for requirement in i.requires),
+        *results.NAME_COLUMNS,
+    )
+    return {
+        name: [c.name for c in table.columns if c.name in named or c.name == table.primary_key]
+        for name, table in TABLES.items()
+    }
 
 
 def _execute(sql: str, con: duckdb.DuckDBPyConnection) -> None:

@@ -351,6 +351,9 @@ EXCEPTION_COLUMNS = pa.schema(
 )
 
 
+NAME_COLUMNS = ("pers_forename", "pers_surname")  # a child's name on the exception lists
+
+
 def exceptions(
     con: duckdb.DuckDBPyConnection, indicators: list[Indicator], run: Run, previous: Results | None
 ) -> pa.Table:
@@ -388,7 +391,7 @@ def exceptions(
         ) x
         LEFT JOIN people p ON p.person_id = x.child_id
         LEFT JOIN (
-            SELECT pers_person_id, any_value(trim(concat_ws(' ', pers_forename, pers_surname))) AS child_name
+            SELECT pers_person_id, any_value(trim(concat_ws(' ', {", ".join(NAME_COLUMNS)}))) AS child_name
             FROM ssd_person WHERE pers_person_id IN (SELECT child_id FROM _items WHERE is_exception)
             GROUP BY ALL
         ) n ON n.pers_person_id = x.child_id

@@ -6,7 +6,7 @@ back. Must not import Django or any layer above the warehouse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,8 +49,18 @@ def read_parquet(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
 READERS = 2  # files read side by side (Arrow reads without holding the GIL)
 
 
-def read_tables(snapshot: Snapshot) -> dict[str, pa.Table]:
-    """Every canonical table of a snapshot, in memory, with its model schema (for the writers)."""
+def _read_table(snapshot: Snapshot, name: str, columns: Sequence[str] | None) -> pa.Table:
+    schema = TABLES[name].arrow_schema
+    if columns is not None:
+        schema = pa.schema([schema.field(column) for column in columns])
+    return read_parquet(snapshot.file(name), columns).cast(schema)
+
+
+def read_tables(
+    snapshot: Snapshot, columns: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, pa.Table]:
+    """Every canonical table of a snapshot, in memory, with its model schema (for the writers); only the
+    columns named for a table in `columns`, when given (e.g. those the indicator catalogue reads)."""
     missing = [name for name in TABLES if not snapshot.file(name).is_file()]
     if missing:
         raise WarehouseError(
@@ -58,6 +68,6 @@ def read_tables(snapshot: Snapshot) -> dict[str, pa.Table]:
         )
     with ThreadPoolExecutor(READERS) as pool:
         read = pool.map(
-            lambda name: read_parquet(snapshot.file(name)).cast(TABLES[name].arrow_schema), TABLES
+            lambda name: _read_table(snapshot, name, None if columns is None else columns[name]), TABLES
         )
         return dict(zip(TABLES, read, strict=True))
