@@ -8,6 +8,8 @@ to nobody, so its data-quality log has rows.
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -16,7 +18,7 @@ from clearsight import synth
 from clearsight.indicators.catalogue import catalogue
 from clearsight.indicators.engine import compute
 from clearsight.indicators.pool import ESCAPED_SEPARATOR, compute_pool, identifiers
-from clearsight.indicators.session import reads_data
+from clearsight.indicators.session import reads_beyond_items
 from clearsight.model import TABLES
 
 ITEM_TABLES = ("breakdowns", "exceptions", "exclusions", "data_quality")
@@ -72,16 +74,28 @@ def test_each_council_gets_its_own_values(own, pooled, code):
     assert pooled[code].values.drop_columns(["note", "supporting"]).to_pylist() == mine
 
 
-def test_notes_are_kept_except_those_that_read_a_councils_data(own, pooled):
-    data_notes = {
-        i.id: {n["note"] for n in i.conditional_notes if reads_data(n["when"])} for i in catalogue()
-    }
+def test_notes_and_supporting_figures_are_each_councils_own(own, pooled):
+    """All but those whose SQL reads more than the council's items, which a pooled run leaves out."""
+    beyond = {i.id: i for i in catalogue()}
     for code, results in own.items():
         rows = zip(results.values.to_pylist(), pooled[code].values.to_pylist(), strict=True)
         for mine, from_pool in rows:
-            left_out = set((mine["note"] or "").split("; ")) - set((from_pool["note"] or "").split("; "))
-            assert left_out <= data_notes[mine["id"]], mine["id"]
-            assert from_pool["supporting"] == "{}"
+            indicator = beyond[mine["id"]]
+            left_out = {n["note"] for n in indicator.conditional_notes if reads_beyond_items(n["when"])}
+            mine_notes = set((mine["note"] or "").split("; "))
+            assert set((from_pool["note"] or "").split("; ")) == mine_notes - left_out, mine["id"]
+            kept = {k for k, sql in indicator.supporting.items() if not reads_beyond_items(sql)}
+            mine_supporting = json.loads(mine["supporting"])
+            expected = {k: v for k, v in mine_supporting.items() if k in kept}
+            assert json.loads(from_pool["supporting"]) == expected, mine["id"]
+
+
+def test_some_supporting_figures_and_notes_come_from_the_pool(pooled):
+    supporting = {row["code"]: json.loads(row["supporting"]) for row in pooled["L0"].values.to_pylist()}
+    assert "open_assessments" in supporting["A05"]
+    assert supporting["D09"]["agency_workers"]  # worker identifiers, prefix removed
+    notes = {row["code"]: row["note"] or "" for row in pooled["L0"].values.to_pylist()}
+    assert "outside C02's KPI cohort" in notes["C07"]
 
 
 def test_what_one_council_lacks_is_unavailable_for_it_alone(pooled):

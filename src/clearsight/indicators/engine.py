@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -45,7 +46,7 @@ from clearsight.indicators.session import (
     literal,
     needs,
     open_session,
-    reads_data,
+    reads_beyond_items,
     session_calendar,
     session_cursor,
     table_sources,
@@ -141,8 +142,8 @@ def compute_councils(
 
     `councils` gives each council's own tables, for what is decided per council: the unpopulated-source
     test (§2.6 rule 5) and the child population. With more than one council, every identifier in `tables`
-    starts with its council's code and SEPARATOR, and the figures a council's items cannot give alone (the
-    supporting figures and the notes that read its data) are left out; see `pool.py`.
+    starts with its council's tag and SEPARATOR, and the notes and supporting figures whose SQL reads more
+    than a council's items are left out; see `pool.py`.
     """
     pooled = None not in councils
     # DuckDB starts its database without holding the GIL: meanwhile the catalogue and the calendar.
@@ -170,6 +171,7 @@ def compute_councils(
                 f"CREATE MACRO council_of(x) AS CASE WHEN {code} IN ({codes}) THEN {code} "
                 "ELSE error('no council code in ' || coalesce(x, 'NULL')) END"
             )
+            con.execute(f"CREATE TABLE _councils AS SELECT unnest([{codes}]) AS council")
         results.register_order(con, chosen)
         population = {c: results.population(own.get("ext_population")) for c, own in councils.items()}
         derived = derived_files(frozenset().union(*named.values()))[1:]  # the first ran in open_session
@@ -217,6 +219,7 @@ def compute_councils(
         con.close()
 
 
+ITEMS_WORD = re.compile(r"\bitems\b")  # where a note's or supporting figure's SQL reads the items
 IDENTIFIERS = ("child_id", "record_id", "worker_id", "team_id")  # an item's, its council read from the first
 RESULT_TABLES = ("_breakdowns", "_exceptions", "_exclusions", "_data_quality")
 
@@ -334,15 +337,12 @@ def _run_indicator(
             raise IndicatorError(
                 f"{indicator.path.name}: the item SQL returns no {', '.join(missing)} column"
             )
-        # A pooled run cannot tell one council's data from another's in a note's or a supporting
-        # figure's SQL: it keeps the notes that read only the settings, and no supporting figures.
-        conditional = [n for n in indicator.conditional_notes if not (pooled and reads_data(n["when"]))]
-        supporting = {}
-        if conditional or indicator.data_quality or (indicator.supporting and not pooled):
+        figures = _figures(indicator, pooled)
+        per_council = {}
+        if figures or indicator.data_quality:
             con.execute(f"CREATE OR REPLACE TEMP VIEW items AS SELECT * FROM {name}")
-            notes += [n["note"] for n in conditional if con.execute(f"SELECT ({n['when']})").fetchone()[0]]
-            if not pooled:
-                supporting = {k: con.execute(sql).fetchone()[0] for k, sql in indicator.supporting.items()}
+            if figures:
+                per_council = _council_figures(con, name, found, figures, council if pooled else None)
             for entry in indicator.data_quality:
                 con.execute(
                     "INSERT INTO _data_quality SELECT * FROM (SELECT ?, ?, ?, "
@@ -358,7 +358,54 @@ def _run_indicator(
     finally:
         if moved:
             con.execute(f"SET VARIABLE period_start = DATE '{run.period_start.isoformat()}'")
-    return Outcome(indicator, True, notes, period_start, supporting, unavailable)
+    return Outcome(indicator, True, notes, period_start, {}, unavailable, per_council)
+
+
+def _figures(indicator: Indicator, pooled: bool) -> list[tuple[str, str, str]]:
+    """The indicator's conditional notes and supporting figures, as (kind, note or name, SQL expression).
+
+    Each is worked out for each council from that council's items. A pooled run leaves out those whose
+    SQL reads any other data than the items (it would read every council's), keeping the rest.
+    """
+    figures = [
+        ("note", n["note"], f"({n['when']})")
+        for n in indicator.conditional_notes
+        if not (pooled and reads_beyond_items(n["when"]))
+    ]
+    figures += [
+        ("supporting", key, f"({sql})")
+        for key, sql in indicator.supporting.items()
+        if not (pooled and reads_beyond_items(sql))
+    ]
+    return figures
+
+
+def _council_figures(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    found: list[str],
+    figures: list[tuple[str, str, str]],
+    council: str | None,
+) -> dict[str | None, tuple[list[str], dict[str, object]]]:
+    """Each council's notes that apply and supporting figures, in one statement. For one council they read
+    `items`; in a pooled run (`council`, the template for an item's council) each figure's SQL reads
+    `items_of(k.council)`, the items of one council of `_councils`, instead."""
+    columns = ", ".join(sql for _, _, sql in figures)
+    statement = f"SELECT NULL, {columns}"
+    if council is not None:
+        ids = ", ".join(f"CAST({c} AS VARCHAR)" for c in IDENTIFIERS if c in found)
+        con.execute(
+            f"CREATE OR REPLACE TEMP MACRO items_of(c) AS TABLE SELECT * FROM {name} "
+            f"WHERE {council.format(ids)} = c"
+        )
+        statement = f"SELECT k.council, {ITEMS_WORD.sub('items_of(k.council)', columns)} FROM _councils k"
+    found_per_council = {}
+    for council_code, *row in con.execute(statement).fetchall():
+        pairs = [(kind, text, value) for (kind, text, _), value in zip(figures, row, strict=True)]
+        notes = [text for kind, text, value in pairs if kind == "note" and value]
+        supporting = {key: value for kind, key, value in pairs if kind == "supporting"}
+        found_per_council[council_code] = (notes, supporting)
+    return found_per_council
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

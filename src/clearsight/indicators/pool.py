@@ -151,7 +151,7 @@ def _without_prefix(results: Results, tag: str) -> Results:
         return table
 
     return Results(
-        results.values,
+        strip(results.values),
         strip(results.breakdowns),
         strip(results.exceptions),
         strip(results.exclusions),

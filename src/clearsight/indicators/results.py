@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pyarrow as pa
@@ -48,12 +48,15 @@ class Outcome:
     period_start: dt.date
     supporting: dict[str, object]
     unavailable_in: frozenset[str | None] = frozenset()  # a pooled run's councils it is unavailable for
+    # each council's conditional notes that apply and supporting figures
+    figures: Mapping[str | None, tuple[list[str], dict[str, object]]] = field(default_factory=dict)
 
     def of(self, council: str | None, run: Run) -> Outcome:
-        """The outcome for one council of the run."""
+        """The outcome for one council of the run, with its own notes and supporting figures."""
         if council in self.unavailable_in:
             return Outcome(self.indicator, False, [NOT_AVAILABLE], run.period_start, {})
-        return self
+        notes, supporting = self.figures.get(council, ([], {}))
+        return replace(self, notes=[*self.notes, *notes], supporting={**self.supporting, **supporting})
 
 
 def population(table: pa.Table | None) -> dict[str, float]:

@@ -169,16 +169,16 @@ def _derived() -> tuple[DerivedFile, ...]:
     return tuple(files)
 
 
-def reads_data(sql: str) -> bool:
-    """Whether SQL names something that holds a council's data: a table, a view, an indicator's items, or
-    a derived table, view or macro (all but those of the first file, whose macros read no data)."""
+def reads_beyond_items(sql: str) -> bool:
+    """Whether SQL names data other than an indicator's items: a table, a view, or a derived table, view
+    or macro (all but those of the first file, whose macros read no data)."""
     named = words(sql)
     return bool(named & _data_names()) or any(word.startswith("_stored_") for word in named)
 
 
 @cache
 def _data_names() -> frozenset[str]:
-    return frozenset(TABLES) | {"items"} | frozenset().union(*(f.creates for f in _derived()[1:]))
+    return frozenset(TABLES) | frozenset().union(*(f.creates for f in _derived()[1:]))
 
 
 def needs(named: frozenset[str], files: Iterable[DerivedFile] | None = None) -> frozenset[str]:
