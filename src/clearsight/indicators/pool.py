@@ -8,13 +8,15 @@ rows together, each query planned once for all of them:
   council and SEPARATOR, so that no two councils' records ever meet in a join, and every item's council
   is read back from its identifiers (the tag is one or two characters, so that most identifiers stay
   within the 12 bytes DuckDB keeps inline, which keeps joins fast);
-- the unpopulated-source test (§2.6 rule 5) and the child population are each council's own;
+- the unpopulated-source test (§2.6 rule 5) and the child population are each council's own, and so are
+  the conditional notes and supporting figures, each worked out from the council's own items;
 - each council's results are then taken apart and the prefixes removed.
 
-A council's results are those of its own run (tested), with two things left out, which stay with the
-council's own snapshot: the supporting figures, and the notes whose condition reads the council's data
-(notes that depend only on the settings are kept). Every council in a pool shares one configuration,
-one as-at date and one set of source formats. Must not import Django or the warehouse.
+A council's results are those of its own run (tested), except for the few notes and supporting figures
+whose SQL reads more than the indicator's items (e.g. every missing episode in the period, for B09):
+a pool cannot tell whose those rows are, so it leaves them out, and they stay with each council's own
+snapshot. Every council in a pool shares one configuration, one as-at date and one set of source
+formats. Must not import Django or the warehouse.
 """
 
 from __future__ import annotations
