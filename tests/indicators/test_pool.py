@@ -18,7 +18,7 @@ from clearsight import synth
 from clearsight.indicators.catalogue import catalogue
 from clearsight.indicators.engine import compute
 from clearsight.indicators.pool import ESCAPED_SEPARATOR, compute_pool, identifiers
-from clearsight.indicators.session import reads_beyond_items
+from clearsight.indicators.session import reads_derived_data
 from clearsight.model import TABLES
 
 ITEM_TABLES = ("breakdowns", "exceptions", "exclusions", "data_quality")
@@ -75,16 +75,16 @@ def test_each_council_gets_its_own_values(own, pooled, code):
 
 
 def test_notes_and_supporting_figures_are_each_councils_own(own, pooled):
-    """All but those whose SQL reads more than the council's items, which a pooled run leaves out."""
+    """All but those whose SQL reads a derived table, which a pooled run leaves out."""
     beyond = {i.id: i for i in catalogue()}
     for code, results in own.items():
         rows = zip(results.values.to_pylist(), pooled[code].values.to_pylist(), strict=True)
         for mine, from_pool in rows:
             indicator = beyond[mine["id"]]
-            left_out = {n["note"] for n in indicator.conditional_notes if reads_beyond_items(n["when"])}
+            left_out = {n["note"] for n in indicator.conditional_notes if reads_derived_data(n["when"])}
             mine_notes = set((mine["note"] or "").split("; "))
             assert set((from_pool["note"] or "").split("; ")) == mine_notes - left_out, mine["id"]
-            kept = {k for k, sql in indicator.supporting.items() if not reads_beyond_items(sql)}
+            kept = {k for k, sql in indicator.supporting.items() if not reads_derived_data(sql)}
             mine_supporting = json.loads(mine["supporting"])
             expected = {k: v for k, v in mine_supporting.items() if k in kept}
             assert json.loads(from_pool["supporting"]) == expected, mine["id"]
@@ -94,6 +94,7 @@ def test_some_supporting_figures_and_notes_come_from_the_pool(pooled):
     supporting = {row["code"]: json.loads(row["supporting"]) for row in pooled["L0"].values.to_pylist()}
     assert "open_assessments" in supporting["A05"]
     assert supporting["D09"]["agency_workers"]  # worker identifiers, prefix removed
+    assert supporting["D05"]["moderation_coverage"] > 0  # read from the council's own audits
     notes = {row["code"]: row["note"] or "" for row in pooled["L0"].values.to_pylist()}
     assert "outside C02's KPI cohort" in notes["C07"]
 

@@ -46,7 +46,7 @@ from clearsight.indicators.session import (
     literal,
     needs,
     open_session,
-    reads_beyond_items,
+    reads_derived_data,
     session_calendar,
     session_cursor,
     table_sources,
@@ -220,6 +220,20 @@ def compute_councils(
 
 
 ITEMS_WORD = re.compile(r"\bitems\b")  # where a note's or supporting figure's SQL reads the items
+# Where such SQL reads a table (or the table as stored), of those whose key is an identifier.
+TABLE_WORD = re.compile(
+    r"\b(?:_stored_)?(?:"
+    + "|".join(name for name, t in TABLES.items() if t.column(t.primary_key).codes is None)
+    + r")\b"
+)
+
+
+def _rows_of_council(table: re.Match[str]) -> str:
+    """A table named in a pooled figure's SQL, as its rows of the council `k.council`."""
+    key = TABLES[table[0].removeprefix("_stored_")].primary_key
+    return f"(SELECT * FROM {table[0]} WHERE council_of(CAST({key} AS VARCHAR)) = k.council)"
+
+
 IDENTIFIERS = ("child_id", "record_id", "worker_id", "team_id")  # an item's, its council read from the first
 RESULT_TABLES = ("_breakdowns", "_exceptions", "_exclusions", "_data_quality")
 
@@ -364,18 +378,18 @@ def _run_indicator(
 def _figures(indicator: Indicator, pooled: bool) -> list[tuple[str, str, str]]:
     """The indicator's conditional notes and supporting figures, as (kind, note or name, SQL expression).
 
-    Each is worked out for each council from that council's items. A pooled run leaves out those whose
-    SQL reads any other data than the items (it would read every council's), keeping the rest.
+    Each is worked out for each council from that council's items and rows. A pooled run leaves out those
+    whose SQL reads a derived table (which it cannot tell one council's rows of), keeping the rest.
     """
     figures = [
         ("note", n["note"], f"({n['when']})")
         for n in indicator.conditional_notes
-        if not (pooled and reads_beyond_items(n["when"]))
+        if not (pooled and reads_derived_data(n["when"]))
     ]
     figures += [
         ("supporting", key, f"({sql})")
         for key, sql in indicator.supporting.items()
-        if not (pooled and reads_beyond_items(sql))
+        if not (pooled and reads_derived_data(sql))
     ]
     return figures
 
@@ -388,8 +402,9 @@ def _council_figures(
     council: str | None,
 ) -> dict[str | None, tuple[list[str], dict[str, object]]]:
     """Each council's notes that apply and supporting figures, in one statement. For one council they read
-    `items`; in a pooled run (`council`, the template for an item's council) each figure's SQL reads
-    `items_of(k.council)`, the items of one council of `_councils`, instead."""
+    `items` and the tables; in a pooled run (`council`, the template for an item's council) each figure's
+    SQL reads `items_of(k.council)`, the items of one council of `_councils`, and each table's rows of
+    that council, instead."""
     columns = ", ".join(sql for _, _, sql in figures)
     statement = f"SELECT NULL, {columns}"
     if council is not None:
@@ -398,7 +413,8 @@ def _council_figures(
             f"CREATE OR REPLACE TEMP MACRO items_of(c) AS TABLE SELECT * FROM {name} "
             f"WHERE {council.format(ids)} = c"
         )
-        statement = f"SELECT k.council, {ITEMS_WORD.sub('items_of(k.council)', columns)} FROM _councils k"
+        columns = TABLE_WORD.sub(_rows_of_council, ITEMS_WORD.sub("items_of(k.council)", columns))
+        statement = f"SELECT k.council, {columns} FROM _councils k"
     found_per_council = {}
     for council_code, *row in con.execute(statement).fetchall():
         pairs = [(kind, text, value) for (kind, text, _), value in zip(figures, row, strict=True)]

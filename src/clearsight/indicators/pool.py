@@ -9,14 +9,15 @@ rows together, each query planned once for all of them:
   is read back from its identifiers (the tag is one or two characters, so that most identifiers stay
   within the 12 bytes DuckDB keeps inline, which keeps joins fast);
 - the unpopulated-source test (§2.6 rule 5) and the child population are each council's own, and so are
-  the conditional notes and supporting figures, each worked out from the council's own items;
+  the conditional notes and supporting figures, each worked out from the council's own items and rows;
 - each council's results are then taken apart and the prefixes removed.
 
 A council's results are those of its own run (tested), except for the few notes and supporting figures
-whose SQL reads more than the indicator's items (e.g. every missing episode in the period, for B09):
-a pool cannot tell whose those rows are, so it leaves them out, and they stay with each council's own
-snapshot. Every council in a pool shares one configuration, one as-at date and one set of source
-formats. Must not import Django or the warehouse.
+whose SQL reads a derived table (seven: B09's counts of missing and away episodes, A15's undated legal
+decisions, A20's unborn-children note, B12's foster-carer note): a pool cannot tell whose those rows
+are, so it leaves them out, and they stay with each council's own snapshot. Every council in a pool
+shares one configuration, one as-at date and one set of source formats. Must not import Django or the
+warehouse.
 """
 
 from __future__ import annotations

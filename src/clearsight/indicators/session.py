@@ -169,16 +169,15 @@ def _derived() -> tuple[DerivedFile, ...]:
     return tuple(files)
 
 
-def reads_beyond_items(sql: str) -> bool:
-    """Whether SQL names data other than an indicator's items: a table, a view, or a derived table, view
-    or macro (all but those of the first file, whose macros read no data)."""
-    named = words(sql)
-    return bool(named & _data_names()) or any(word.startswith("_stored_") for word in named)
+def reads_derived_data(sql: str) -> bool:
+    """Whether SQL names a derived table, view or macro (all but those of the first file, whose macros
+    read no data)."""
+    return bool(words(sql) & _derived_names())
 
 
 @cache
-def _data_names() -> frozenset[str]:
-    return frozenset(TABLES) | frozenset().union(*(f.creates for f in _derived()[1:]))
+def _derived_names() -> frozenset[str]:
+    return frozenset().union(*(f.creates for f in _derived()[1:]))
 
 
 def needs(named: frozenset[str], files: Iterable[DerivedFile] | None = None) -> frozenset[str]:
