@@ -145,3 +145,39 @@ def test_a_pool_refuses_what_it_cannot_compute(councils):
     )
     with pytest.raises(ValueError, match="same source formats"):
         compute_pool(tables, as_at, provenance={"L0": provenance})
+
+
+def _plan_provenance(plans: pa.Table, as_at, physical: bool) -> pa.Table:
+    """Provenance for a council's CP plans, every one from an SSD extract; when `physical`, each MUL plan's
+    category as found names physical abuse (§1.3 rule 8: it counts as physical)."""
+    categories = plans["cppl_cp_plan_initial_category"].to_pylist()
+    raw = [
+        json.dumps({"cppl_cp_plan_initial_category": "Multiple: physical, neglect"})
+        if physical and category == "MUL"
+        else None
+        for category in categories
+    ]
+    return pa.table(
+        {
+            "table_name": ["ssd_cp_plans"] * plans.num_rows,
+            "source_format": ["ssd"] * plans.num_rows,
+            "superseded": [False] * plans.num_rows,
+            "row_key": plans["cppl_cp_plan_id"],
+            "as_at": [as_at] * plans.num_rows,
+            "raw_values": pa.array(raw, pa.string()),
+        }
+    )
+
+
+def test_each_councils_provenance_stays_its_own(councils, own):
+    tables, as_at = councils
+    provenance = {
+        code: _plan_provenance(council["ssd_cp_plans"], as_at, physical=code != "L1")
+        for code, council in tables.items()
+    }
+    mine = {code: compute(tables[code], as_at, provenance=provenance[code]) for code in tables}
+    pooled = compute_pool(tables, as_at, provenance=provenance)
+    assert not mine["L0"].exceptions.equals(own["L0"].exceptions)  # the raw categories count
+    for code in tables:
+        for name in ITEM_TABLES:
+            assert getattr(pooled[code], name).equals(getattr(mine[code], name)), (code, name)
