@@ -9,6 +9,7 @@ to nobody, so its data-quality log has rows.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,7 +17,7 @@ import pytest
 
 from clearsight import synth
 from clearsight.indicators.catalogue import catalogue
-from clearsight.indicators.engine import compute
+from clearsight.indicators.engine import IndicatorError, compute
 from clearsight.indicators.pool import ESCAPED_SEPARATOR, compute_pool, identifiers
 from clearsight.indicators.session import reads_derived_data
 from clearsight.model import TABLES
@@ -181,3 +182,11 @@ def test_each_councils_provenance_stays_its_own(councils, own):
     for code in tables:
         for name in ITEM_TABLES:
             assert getattr(pooled[code], name).equals(getattr(mine[code], name)), (code, name)
+
+
+def test_an_item_whose_council_cannot_be_told_stops_the_run(councils):
+    tables, as_at = councils
+    (a04,) = [i for i in catalogue() if i.code == "A04"]
+    untagged = replace(a04, sql="SELECT 'made up' AS record_id, 'MET' AS state")
+    with pytest.raises(IndicatorError, match="no council tag in made up"):
+        compute_pool(tables, as_at, indicators=[untagged])

@@ -142,8 +142,8 @@ def compute_councils(
 
     `councils` gives each council's own tables, for what is decided per council: the unpopulated-source
     test (§2.6 rule 5) and the child population. With more than one council, every identifier in `tables`
-    starts with its council's tag and SEPARATOR, and the notes and supporting figures whose SQL reads more
-    than a council's items are left out; see `pool.py`.
+    starts with its council's tag and SEPARATOR, and the notes and supporting figures whose SQL reads a
+    derived table are left out; see `pool.py`.
     """
     pooled = None not in councils
     # DuckDB starts its database without holding the GIL: meanwhile the catalogue and the calendar.
@@ -165,13 +165,7 @@ def compute_councils(
     try:
         _create_items_table(con)
         if pooled:
-            codes = ", ".join(literal(code) for code in councils)
-            code = f"split_part(x, '{SEPARATOR}', 1)"
-            con.execute(
-                f"CREATE MACRO council_of(x) AS CASE WHEN {code} IN ({codes}) THEN {code} "
-                "ELSE error('no council code in ' || coalesce(x, 'NULL')) END"
-            )
-            con.execute(f"CREATE TABLE _councils AS SELECT unnest([{codes}]) AS council")
+            _create_councils(con, councils)
         results.register_order(con, chosen)
         population = {c: results.population(own.get("ext_population")) for c, own in councils.items()}
         derived = derived_files(frozenset().union(*named.values()))[1:]  # the first ran in open_session
@@ -261,6 +255,18 @@ def columns_read(indicators: Iterable[Indicator] | None = None) -> dict[str, lis
         name: [c.name for c in table.columns if c.name in named or c.name == table.primary_key]
         for name, table in TABLES.items()
     }
+
+
+def _create_councils(con: duckdb.DuckDBPyConnection, councils: Iterable[str]) -> None:
+    """A pooled run's councils (`_councils`) and `council_of(identifier)`, the council an identifier's
+    tag names (an identifier with no council's tag stops the run)."""
+    codes = ", ".join(literal(code) for code in councils)
+    tag = f"split_part(x, '{SEPARATOR}', 1)"
+    con.execute(
+        f"CREATE MACRO council_of(x) AS CASE WHEN {tag} IN ({codes}) THEN {tag} "
+        "ELSE error('no council tag in ' || coalesce(x, 'NULL')) END"
+    )
+    con.execute(f"CREATE TABLE _councils AS SELECT unnest([{codes}]) AS council")
 
 
 def _execute(sql: str, con: duckdb.DuckDBPyConnection) -> None:
