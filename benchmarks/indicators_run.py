@@ -10,7 +10,7 @@
     Targets: ≤ 1 s, and ≤ 3 × the floor.
 (b) National: the 150 synthetic councils (SSD tables, made once and kept under ~/.cache/clearsight), the
     catalogue computed for every council in pooled runs (`indicators.pool`), councils packed into batches
-    of about 40 MB of Parquet, two worker processes, one connection each.
+    of at most 60 MB of Parquet, two worker processes, one connection each.
     Targets: ≤ 60 s, peak memory ≤ 4 GB (twice the larger worker peak). `--one-by-one` also times
     the councils computed one at a time, for comparison.
 
@@ -116,7 +116,7 @@ def _peak_mb() -> float:
         return int(next(line for line in status if line.startswith("VmHWM")).split()[1]) / 1024
 
 
-BATCH_MB = 40  # Parquet per pooled batch: about 1.7 GB of peak memory per worker
+BATCH_MB = 60  # Parquet per pooled batch: about 1.75 GB of peak memory per worker, 3.5 GB for two
 
 
 def _tables(folder: str) -> dict:
@@ -162,7 +162,7 @@ def _megabytes(folder: str) -> float:
     return sum(path.stat().st_size for path in Path(folder).glob("*.parquet")) / 1e6
 
 
-def batches(folders: list[str], budget_mb: float = BATCH_MB) -> list[list[str]]:
+def batches(folders: list[str], budget_mb: float) -> list[list[str]]:
     """Councils packed into batches of at most `budget_mb` of Parquet each (first fit, largest first)."""
     packed: list[tuple[float, list[str]]] = []
     for folder in sorted(folders, key=_megabytes, reverse=True):
@@ -185,7 +185,7 @@ def national(one_by_one: bool) -> None:
             NATIONAL, seed=0, as_at=synth.DEFAULT_AS_AT, rates=synth.PlantedRates(), progress=None, csv=False
         )
     folders = sorted(str(p) for p in NATIONAL.iterdir() if p.is_dir())
-    packed = batches(folders)
+    packed = batches(folders, BATCH_MB)
     started, cpu = time.perf_counter(), _children_cpu()
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
         done = list(pool.map(_batch, packed))
