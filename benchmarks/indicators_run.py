@@ -165,8 +165,9 @@ def _megabytes(folder: str) -> float:
 def batches(folders: list[str], budget_mb: float) -> list[list[str]]:
     """Councils packed into batches of at most `budget_mb` of Parquet each (first fit, largest first)."""
     packed: list[tuple[float, list[str]]] = []
-    for folder in sorted(folders, key=_megabytes, reverse=True):
-        size = _megabytes(folder)
+    sizes = {folder: _megabytes(folder) for folder in folders}
+    for folder in sorted(folders, key=sizes.get, reverse=True):
+        size = sizes[folder]
         for i, (used, members) in enumerate(packed):
             if used + size <= budget_mb:
                 packed[i] = (used + size, [*members, folder])

@@ -18,8 +18,8 @@ import pytest
 from clearsight import synth
 from clearsight.indicators.catalogue import catalogue
 from clearsight.indicators.engine import IndicatorError, compute
-from clearsight.indicators.pool import ESCAPED_SEPARATOR, compute_pool, identifiers
-from clearsight.indicators.session import reads_derived_data
+from clearsight.indicators.pool import ESCAPED_SEPARATOR, compute_pool
+from clearsight.indicators.session import identifiers, reads_derived_data
 from clearsight.model import TABLES
 
 ITEM_TABLES = ("breakdowns", "exceptions", "exclusions", "data_quality")

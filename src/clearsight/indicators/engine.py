@@ -43,6 +43,7 @@ from clearsight.indicators.session import (
     Run,
     default_period,
     derived_files,
+    identifiers,
     literal,
     needs,
     open_session,
@@ -217,7 +218,7 @@ ITEMS_WORD = re.compile(r"\bitems\b")  # where a note's or supporting figure's S
 # Where such SQL reads a table (or the table as stored), of those whose key is an identifier.
 TABLE_WORD = re.compile(
     r"\b(?:_stored_)?(?:"
-    + "|".join(name for name, t in TABLES.items() if t.column(t.primary_key).codes is None)
+    + "|".join(name for name, t in TABLES.items() if t.primary_key in identifiers(t))
     + r")\b"
 )
 

@@ -26,7 +26,6 @@ import datetime as dt
 import re
 import string
 from collections.abc import Iterable, Mapping
-from functools import cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,13 +34,8 @@ from clearsight.indicators.catalogue import Indicator
 from clearsight.indicators.config import Config, default_config
 from clearsight.indicators.engine import SESSIONS, Progress, compute_councils, reporting_run
 from clearsight.indicators.results import Results
-from clearsight.indicators.session import SEPARATOR, table_sources
+from clearsight.indicators.session import SEPARATOR, identifiers, table_sources
 from clearsight.model import TABLES
-from clearsight.model.schema import Table
-
-# Identifiers the model does not declare as keys: a care leaver's personal adviser is a worker's id
-# (or, when it does not resolve, a name, which the prefix leaves readable once removed).
-UNDECLARED = {"ssd_care_leavers": ("clea_care_leaver_personal_advisor",)}
 
 
 def compute_pool(
@@ -68,9 +62,10 @@ def compute_pool(
     if len({tuple(sorted(f.items())) for f in formats.values()}) > 1:
         raise ValueError("every council in a pool must have its tables from the same source formats")
     tags = dict(zip(councils, _tags(len(councils)), strict=True))
+    tagged = {tags[code]: tables for code, tables in councils.items()}
     found = compute_councils(
-        {tags[code]: tables for code, tables in councils.items()},
-        pooled_tables({tags[code]: tables for code, tables in councils.items()}),
+        tagged,
+        pooled_tables(tagged),
         reporting_run(as_at, period_start, period_end),
         config or default_config(),
         next(iter(formats.values())),
@@ -91,24 +86,6 @@ def _tags(count: int) -> list[str]:
     """`count` distinct short tags: 0-9, a-z, A-Z, then two characters."""
     singles = list(TAG_CHARACTERS)
     return (singles + [a + b for a in singles for b in singles])[:count]
-
-
-@cache
-def identifiers(table: Table) -> tuple[str, ...]:
-    """The columns of a table that hold identifiers: its keys, the keys other tables' rows refer to, and
-    those in UNDECLARED (not a key that is a code, such as ext_population's age band)."""
-    referred = {c.references for t in TABLES.values() for c in t.columns if c.references}
-    return tuple(
-        c.name
-        for c in table.columns
-        if c.codes is None
-        and (
-            c.name == table.primary_key
-            or c.references
-            or f"{table.name}.{c.name}" in referred
-            or c.name in UNDECLARED.get(table.name, ())
-        )
-    )
 
 
 def pooled_tables(councils: Mapping[str, Mapping[str, pa.Table]]) -> dict[str, pa.Table]:

@@ -56,7 +56,7 @@ class Outcome:
         if council in self.unavailable_in:
             return Outcome(self.indicator, False, [NOT_AVAILABLE], run.period_start, {})
         notes, supporting = self.figures.get(council, ([], {}))
-        return replace(self, notes=[*self.notes, *notes], supporting={**self.supporting, **supporting})
+        return replace(self, notes=[*self.notes, *notes], supporting=supporting)
 
 
 def population(table: pa.Table | None) -> dict[str, float]:

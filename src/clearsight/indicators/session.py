@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 from clearsight.calendar import WorkingCalendar, add_months
 from clearsight.indicators.config import Config
 from clearsight.model import TABLES
+from clearsight.model.schema import Table
 
 DERIVED = Path(__file__).with_name("derived")
 ANNEX_A = "annex_a"
@@ -172,12 +173,30 @@ def _derived() -> tuple[DerivedFile, ...]:
 def reads_derived_data(sql: str) -> bool:
     """Whether SQL names a derived table, view or macro (all but those of the first file, whose macros
     read no data)."""
-    return bool(words(sql) & _derived_names())
+    return bool(needs(words(sql), _derived()[1:]))
+
+
+# Identifiers the model does not declare as keys: a care leaver's personal adviser is a worker's id
+# (or, when it does not resolve, a name, which the prefix leaves readable once removed).
+UNDECLARED = {"ssd_care_leavers": ("clea_care_leaver_personal_advisor",)}
 
 
 @cache
-def _derived_names() -> frozenset[str]:
-    return frozenset().union(*(f.creates for f in _derived()[1:]))
+def identifiers(table: Table) -> tuple[str, ...]:
+    """The columns of a table that hold identifiers: its keys, the keys other tables' rows refer to, and
+    those in UNDECLARED (not a key that is a code, such as ext_population's age band)."""
+    referred = {c.references for t in TABLES.values() for c in t.columns if c.references}
+    return tuple(
+        c.name
+        for c in table.columns
+        if c.codes is None
+        and (
+            c.name == table.primary_key
+            or c.references
+            or f"{table.name}.{c.name}" in referred
+            or c.name in UNDECLARED.get(table.name, ())
+        )
+    )
 
 
 def needs(named: frozenset[str], files: Iterable[DerivedFile] | None = None) -> frozenset[str]:
