@@ -25,7 +25,7 @@ from clearsight.indicators.engine import IndicatorError
 from clearsight.model.issues import UnusableInput
 from clearsight.paths import data_root
 from clearsight.render import print_outcome, print_results_summary, print_rows, print_values
-from clearsight.tabular import csv_text, json_text, xlsx_bytes
+from clearsight.tabular import csv_text, json_text, rows_file, table_of
 from clearsight.warehouse import WarehouseError, list_councils
 
 app = typer.Typer(
@@ -208,20 +208,53 @@ def load_command(
 def demo_command(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
     no_serve: bool = typer.Option(False, "--no-serve", help="Do everything except serve."),
+    scale: str = typer.Option(
+        "county", "--scale", help="county, or small (a tenth of it, for a quick look)."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to serve on."),
+    port: int = typer.Option(8000, "--port", help="Port to serve on."),
 ) -> None:
-    """Synthesise a county council, validate it, publish a snapshot with its indicators and show them."""
+    """Synthesise a county council, validate it, publish a snapshot with its indicators, create a
+    demonstration account for each role, then serve the app."""
+    from clearsight.web import server
+
+    if scale not in ("county", "small"):
+        err.print("[bold red]--scale must be county or small[/]")
+        raise typer.Exit(2)
     root = data_root(data)
     try:
         with progress_bar() as progress:
-            outcome = pipeline.demo(root, limit_mb=max_file_mb(), progress=progress)
+            outcome = pipeline.demo(root, scale=scale, limit_mb=max_file_mb(), progress=progress)
     except (ConfigError, IndicatorError) as error:
         raise _not_published(error) from None
     print_outcome(outcome)
     results = store.read_results(outcome.snapshot)
     print_values(
-        listing.value_rows(results.values), f"Indicators for the synthetic county, as at {outcome.as_at}"
+        listing.value_rows(results.values), f"Indicators for the synthetic {scale}, as at {outcome.as_at}"
     )
     print_results_summary(results)
+    server.prepare(root)
+    from clearsight.web.accounts.demo import create_accounts
+
+    for account in create_accounts(outcome.snapshot):
+        typer.echo(account.line())
+    err.print("Demonstration accounts sign in without a second factor; council accounts need one.")
+    if not no_serve:
+        err.print(f"Serving Clearsight on http://{host}:{port}/ (Ctrl+C to stop)")
+        server.serve(root, host, port)
+
+
+@app.command("serve")
+def serve_command(
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to serve on [default: this machine only]."),
+    port: int = typer.Option(8000, "--port", help="Port to serve on."),
+) -> None:
+    """Serve the web app (gunicorn), after bringing its database up to date."""
+    from clearsight.web import server
+
+    err.print(f"Serving Clearsight on http://{host}:{port}/ (Ctrl+C to stop)")
+    server.serve(data_root(data), host, port)
 
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -252,21 +285,14 @@ EXCEPTION_TABLE_COLUMNS = [
 
 def _emit(rows: list[dict], fmt: str, out: Path | None, sheet: str) -> None:
     """Write rows as json, csv or xlsx to --out, or json and csv to stdout."""
-    if fmt == "xlsx" and out is None:
+    if out is not None:
+        out.write_bytes(rows_file(rows, fmt, sheet))
+        err.print(f"Wrote {len(rows):,} rows to {out}")
+    elif fmt == "xlsx":
         err.print("[bold red]--format xlsx needs --out FILE.xlsx[/]")
         raise typer.Exit(2)
-    names = list(rows[0]) if rows else []
-    records = [[row[n] for n in names] for row in rows]
-    if fmt == "xlsx":
-        out.write_bytes(xlsx_bytes({sheet: (names, records)}))
     else:
-        text = json_text(rows) + "\n" if fmt == "json" else csv_text(names, records)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
-    if out is not None:
-        err.print(f"Wrote {len(rows):,} rows to {out}")
+        typer.echo(json_text(rows) + "\n" if fmt == "json" else csv_text(*table_of(rows)), nl=False)
 
 
 def _results(data: Path | None, la: str | None, snapshot: str | None):

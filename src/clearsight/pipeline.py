@@ -213,15 +213,18 @@ def synthesise(
     return council.tables
 
 
-def demo(root: Path, *, seed: int = 0, limit_mb: float, progress: Progress = _quiet) -> Outcome:
-    """Synthesise the county and load its SSD extract exactly as a council's own extract is loaded.
+def demo(
+    root: Path, *, seed: int = 0, scale: str = "county", limit_mb: float, progress: Progress = _quiet
+) -> Outcome:
+    """Synthesise the county (or the `small` council) and load its SSD extract exactly as a council's own
+    extract is loaded.
 
     The extract is written to a temporary folder; the snapshot's manifest keeps each file's name
     and SHA-256, and `clearsight synth --scale county --seed N` writes the same files again.
     """
-    council = synth.generate("county", seed=seed, progress=progress)
+    council = synth.generate(scale, seed=seed, progress=progress)
     with tempfile.TemporaryDirectory(prefix="clearsight-synth-") as folder:
-        extract = Path(folder) / f"synthetic-county-seed{seed}"
+        extract = Path(folder) / f"synthetic-{scale}-seed{seed}"
         synth.write_tables(council.tables, extract)
         return load(
             [extract],

@@ -67,6 +67,25 @@ def csv_text(names: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
+def table_of(rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Rows as column names (the first row's keys, in order) and records."""
+    names = list(rows[0]) if rows else []
+    return names, [[row[name] for name in names] for row in rows]
+
+
+def rows_file(rows: Sequence[Mapping[str, Any]], fmt: str, sheet: str) -> bytes:
+    """Rows as the bytes of a file people open: xlsx (one sheet), csv (UTF-8 with a byte-order mark, for
+    Excel) or json."""
+    if fmt == "json":
+        return (json_text(rows) + "\n").encode("utf-8")
+    names, records = table_of(rows)
+    if fmt == "xlsx":
+        return xlsx_bytes({sheet: (names, records)})
+    if fmt == "csv":
+        return csv_text(names, records).encode("utf-8-sig")
+    raise ValueError(f"no file format {fmt!r}: xlsx, csv or json")
+
+
 def json_text(rows: Iterable[Mapping[str, Any]]) -> str:
     """A JSON array of objects; dates as yyyy-mm-dd."""
     return json.dumps(list(rows), indent=2, default=_default, ensure_ascii=False)

@@ -1,0 +1,38 @@
+"""Writing the access log: one call per view of child-level data or export."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.http import HttpRequest
+
+from clearsight.web.accounts.models import role_of
+from clearsight.web.audit.models import AccessEvent, Action
+
+
+def record(
+    request: HttpRequest,
+    action: Action,
+    *,
+    child_id: str = "",
+    subject: str = "",
+    filters: Mapping[str, object] | None = None,
+    rows: int | None = None,
+    snapshot: str = "",
+) -> AccessEvent:
+    """Log that the person making `request` did `action` (on one child, or on a list with `filters`)."""
+    user = request.user
+    role = role_of(user)
+    return AccessEvent.objects.create(
+        user=user,
+        username=user.get_username(),
+        role=role.value if role else "",
+        action=action,
+        child_id=child_id,
+        subject=subject,
+        filters={key: value for key, value in (filters or {}).items() if value not in (None, "")},
+        rows=rows,
+        snapshot=snapshot,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )

@@ -1,0 +1,59 @@
+"""`clearsight serve`: the app under gunicorn (a production WSGI server), on 127.0.0.1 unless told
+otherwise, after bringing the app database up to date."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from clearsight.paths import ENV_DATA
+
+WORKERS = 2
+THREADS = 4
+
+
+def prepare(root: Path) -> None:
+    """Point the app at a data root and bring its database up to date (Django set up once per process)."""
+    os.environ[ENV_DATA] = str(root)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearsight.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from clearsight.web.wsgi import application
+
+        return application
+
+
+def serve(root: Path, host: str, port: int) -> None:
+    """Serve until stopped (Ctrl+C). No access log: request paths can name children."""
+    prepare(root)
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": WORKERS,
+            "threads": THREADS,
+            "worker_class": "gthread",
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "timeout": 120,
+            "graceful_timeout": 5,
+        }
+    ).run()

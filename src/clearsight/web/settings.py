@@ -1,0 +1,269 @@
+"""The web app's settings, read from the environment here and nowhere else.
+
+Embedded default (an analyst's laptop): nothing to set. The app database is a SQLite file under the
+data root, the secret key is made once and kept beside it (readable by its owner only), and the
+server listens on 127.0.0.1 only.
+
+A council deployment sets `CLEARSIGHT_DEPLOYMENT=council`; start-up then stops unless the secret key,
+the database URL, the data root and the allowed hosts are all given (never a placeholder).
+
+| variable | meaning | default |
+|---|---|---|
+| `DATABASE_URL` | the app database (users, access log, plan) | `sqlite:///<data root>/clearsight.sqlite3` |
+| `CLEARSIGHT_SECRET_KEY` | Django's secret key | made once under the data root |
+| `CLEARSIGHT_ALLOWED_HOSTS` | comma-separated host names | `127.0.0.1,localhost` |
+| `CLEARSIGHT_DATA` | the snapshot root | `./clearsight-data` |
+| `CLEARSIGHT_LA` | the council served, when the root holds several | the only one |
+| `CLEARSIGHT_DEBUG` | Django's debug mode (`1` to turn on; never in a deployment) | off |
+| `CLEARSIGHT_HTTPS` | served over HTTPS (a proxy in front): secure cookies, HSTS, redirect | off |
+| `CLEARSIGHT_OTP_ROLES` | roles needing a second factor (comma-separated; empty: none) | child data, DPO |
+| `CLEARSIGHT_SESSION_IDLE_SECONDS` | sign out after this long without a request | 1800 |
+| `CLEARSIGHT_SESSION_MAX_SECONDS` | sign out this long after signing in, however active | 36000 |
+| `CLEARSIGHT_LOGIN_FAILURES` | failed sign-ins (per username and address) before a lock-out | 5 |
+| `CLEARSIGHT_LOCKOUT_MINUTES` | how long a lock-out lasts | 15 |
+| `OIDC_RP_CLIENT_ID` and the other `OIDC_*` | council single sign-on (`accounts/oidc.py`) | off |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from clearsight.paths import data_root
+from clearsight.web.accounts.roles import DEFAULT_OTP_ROLES, Role
+
+WEB = Path(__file__).resolve().parent
+DEPLOYMENT = os.environ.get("CLEARSIGHT_DEPLOYMENT", "embedded")
+if DEPLOYMENT not in ("embedded", "council"):
+    raise ImproperlyConfigured(f"CLEARSIGHT_DEPLOYMENT must be embedded or council, not {DEPLOYMENT!r}")
+COUNCIL = DEPLOYMENT == "council"
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when CLEARSIGHT_DEPLOYMENT=council")
+    return value
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
+
+
+def _seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        seconds = int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}") from None
+    if seconds <= 0:
+        raise ImproperlyConfigured(f"{name} must be more than 0")
+    return seconds
+
+
+def _embedded_secret_key(root: Path) -> str:
+    """The embedded app's secret key: made once, kept under the data root, readable by its owner only."""
+    path = root / ".clearsight-secret-key"
+    if not path.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(50))
+    return path.read_text(encoding="utf-8").strip()
+
+
+CLEARSIGHT_DATA = Path(_required("CLEARSIGHT_DATA")) if COUNCIL else data_root().resolve()
+CLEARSIGHT_LA = os.environ.get("CLEARSIGHT_LA") or None  # the council served, when the root holds several
+DEBUG = _flag("CLEARSIGHT_DEBUG") and not COUNCIL
+SECRET_KEY = (
+    _required("CLEARSIGHT_SECRET_KEY")
+    if COUNCIL
+    else os.environ.get("CLEARSIGHT_SECRET_KEY") or _embedded_secret_key(CLEARSIGHT_DATA)
+)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in (
+        _required("CLEARSIGHT_ALLOWED_HOSTS")
+        if COUNCIL
+        else os.environ.get("CLEARSIGHT_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    ).split(",")
+    if host.strip()
+]
+DATABASES = {
+    "default": dj_database_url.parse(
+        _required("DATABASE_URL")
+        if COUNCIL
+        else os.environ.get("DATABASE_URL") or f"sqlite:///{CLEARSIGHT_DATA / 'clearsight.sqlite3'}",
+        conn_max_age=60,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "clearsight.web.accounts",
+    "clearsight.web.audit",
+    "clearsight.web.dashboard",
+]
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clearsight.web.security.HeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clearsight.web.security.SessionLimitMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "clearsight.web.security.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "clearsight.web.urls"
+WSGI_APPLICATION = "clearsight.web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "clearsight.web.accounts.context.account",
+            ],
+        },
+    },
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so that a locked-out user is refused before checking
+    *(["clearsight.web.accounts.oidc.RoleMappingBackend"] if OIDC_ENABLED else []),
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions: an idle limit (the cookie's age, renewed by every request) and an absolute limit from
+# signing in (security.SessionLimitMiddleware); closing the browser ends the session too.
+SESSION_IDLE_SECONDS = _seconds("CLEARSIGHT_SESSION_IDLE_SECONDS", 1800)
+SESSION_MAX_SECONDS = _seconds("CLEARSIGHT_SESSION_MAX_SECONDS", 36000)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Served over HTTPS behind a proxy: secure cookies, HSTS and a redirect from HTTP. Headers that need
+# no HTTPS are always sent (security.HeadersMiddleware adds the Content-Security-Policy and others).
+HTTPS = _flag("CLEARSIGHT_HTTPS", default=COUNCIL)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31536000 if HTTPS and not DEBUG else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# A second factor (TOTP) for the roles that see child-level data; demonstration accounts are exempt.
+_otp_roles = os.environ.get("CLEARSIGHT_OTP_ROLES")
+OTP_ROLES = frozenset(
+    DEFAULT_OTP_ROLES
+    if _otp_roles is None
+    else (Role(name.strip()) for name in _otp_roles.split(",") if name.strip())
+)
+OTP_TOTP_ISSUER = "Clearsight"
+
+# Login throttling: after this many failures for one username from one address, a lock-out.
+AXES_FAILURE_LIMIT = int(os.environ.get("CLEARSIGHT_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLEARSIGHT_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+if OIDC_ENABLED:
+    # Council single sign-on: every endpoint must be given (the identity provider's discovery document
+    # lists them).
+    def _oidc(name: str) -> str:
+        value = os.environ.get(name, "").strip()
+        if not value:
+            raise ImproperlyConfigured(f"{name} must be set when OIDC_RP_CLIENT_ID is")
+        return value
+
+    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = _oidc("OIDC_RP_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = _oidc("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = _oidc("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = _oidc("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    # Which identity-provider group gives which role: "group=role,group=role" (accounts/oidc.py).
+    CLEARSIGHT_OIDC_GROUPS_CLAIM = os.environ.get("CLEARSIGHT_OIDC_GROUPS_CLAIM", "groups")
+    CLEARSIGHT_OIDC_ROLE_GROUPS = os.environ.get("CLEARSIGHT_OIDC_ROLE_GROUPS", "")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = None  # WhiteNoise serves from the finders below: nothing to collect
+# GOV.UK Frontend, built with the council's look by `make` (web/assets, never committed), then the
+# app's own files.
+STATICFILES_DIRS = [WEB / "assets", WEB / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request errors are logged without the request's details (paths may hold child identifiers).
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+}

@@ -1,0 +1,62 @@
+"""What the web reads of the snapshots, through the core only: the council's latest snapshot, its
+results, and which children and exceptions a person's scope covers."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.conf import settings
+
+from clearsight.indicators import listing, store
+from clearsight.indicators.results import Results
+from clearsight.warehouse import Snapshot, WarehouseError, latest_snapshot
+from clearsight.warehouse.teams import allocated_team_ids, teams
+from clearsight.web.accounts.roles import Scope
+
+
+def current() -> Snapshot | None:
+    """The latest snapshot of the council served (`CLEARSIGHT_LA`, or the only one), or None."""
+    try:
+        return latest_snapshot(settings.CLEARSIGHT_DATA, settings.CLEARSIGHT_LA)
+    except WarehouseError:
+        return None
+
+
+def results(snapshot: Snapshot) -> Results:
+    return store.read_results(snapshot)
+
+
+def team_names_in(snapshot: Snapshot, scope: Scope) -> set[str]:
+    return {team.name for team in teams(snapshot) if scope.covers(team.id, team.service_area_id)}
+
+
+def exceptions_in(
+    snapshot: Snapshot, scope: Scope, *, indicator: str | None = None, severity: str | None = None
+) -> pa.Table:
+    """The exceptions a scope covers: all of them for the whole council, else those whose current team
+    (§7 `team`) is one of the scope's teams (an unallocated child's only for the whole council)."""
+    chosen = listing.select_exceptions(results(snapshot).exceptions, indicator=indicator, severity=severity)
+    if scope.whole_council:
+        return chosen
+    names = pa.array(sorted(team_names_in(snapshot, scope)), pa.string())
+    return chosen.filter(pc.fill_null(pc.is_in(chosen["team"], value_set=names), False))
+
+
+def child_exceptions(snapshot: Snapshot, child_id: str) -> pa.Table:
+    exceptions = results(snapshot).exceptions
+    return exceptions.filter(pc.equal(exceptions["child_id"], child_id))
+
+
+def covers_child(snapshot: Snapshot, scope: Scope, child_id: str) -> bool:
+    """Whether the scope covers a child: a team working with the child at the as-at date, or the current
+    team of one of the child's exceptions, is in scope."""
+    if scope.whole_council:
+        return True
+    if not scope.sees_children:
+        return False
+    by_name = {team.name: team for team in teams(snapshot)}
+    by_id = {team.id: team for team in by_name.values()}
+    named = set(child_exceptions(snapshot, child_id)["team"].drop_null().to_pylist())
+    working = [by_id[i] for i in allocated_team_ids(snapshot, child_id) if i in by_id]
+    working += [by_name[n] for n in named if n in by_name]
+    return any(scope.covers(team.id, team.service_area_id) for team in working)
