@@ -1,0 +1,29 @@
+"""`clearsight demo` prints one line per demonstration account, exactly as scripts read them."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from clearsight.web.accounts.roles import Role
+
+CLEARSIGHT = str(Path(sys.executable).with_name("clearsight"))  # the installed command
+LINE = re.compile(r"^account (\S+) (\S+) (\S+)$")
+
+
+def test_demo_prints_an_account_for_every_role_then_says_they_need_no_second_factor(tmp_path):
+    done = subprocess.run(
+        [CLEARSIGHT, "demo", "--data", str(tmp_path), "--no-serve", "--scale", "small"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    accounts = [LINE.match(line).groups() for line in done.stdout.splitlines() if line.startswith("account ")]
+    roles = [role for role, _, _ in accounts]
+    assert set(roles) == {role.value for role in Role}
+    assert roles.count("team_manager") == 2
+    assert len({username for _, username, _ in accounts}) == len(accounts)
+    assert all(len(password) >= 16 for _, _, password in accounts)
+    assert "without a second factor" in done.stderr
