@@ -82,7 +82,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     events = _search(form) if request.GET else AccessEvent.objects.all()
     rows = [
         {
-            "at": timezone.localtime(event.at).replace(tzinfo=None),
+            # As text, to the second: a workbook's date cells would keep only the day.
+            "at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
             **{column: getattr(event, column) for column in COLUMNS[1:]},
         }
         for event in events
