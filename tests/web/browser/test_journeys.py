@@ -1,0 +1,303 @@
+"""Journeys through the served app in Debian's Chromium: signing in and out, being locked out after
+repeated wrong passwords, being timed out (idle and absolute limits), and an axe-core accessibility
+check of every page, all under the app's real Content-Security-Policy.
+
+The accounts are the demonstration accounts `clearsight demo` prints, each used where it cannot upset
+another test: the board member is locked out by the throttling test, and the QA lead's account is the
+one that needs a second factor (conftest.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+import struct
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from served_app import LOGIN_FAILURES, SHORT_IDLE_SECONDS, SHORT_MAX_SECONDS, Demo, Server, Tab
+
+pytestmark = pytest.mark.browser
+
+SIGN_IN = "/account/sign-in/"
+WRONG = "not the password"
+# What an accessibility check must never find (axe-core's two worst impacts).
+BLOCKING = {"serious", "critical"}
+# Every row of a table is made by one line of its template, so the check reads the first 50 rows of a
+# long list (the exceptions page shows up to 500, which would take axe-core many seconds to read).
+SAME_AS_ABOVE = ".govuk-table__body > .govuk-table__row:nth-child(n+51)"
+# After a wrong code, django-otp refuses any code for a second (doubling with each further failure).
+THROTTLE_MS = 1500
+# The top of a long page is enough to look at (a whole 500-row list takes seconds to capture).
+SCREENSHOT_HEIGHT = 2400
+
+Check = Callable[[Tab, str], None]
+
+
+def heading(page: Page, text: str | re.Pattern[str]) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(text)
+
+
+def on_sign_in_page(page: Page) -> None:
+    expect(page).to_have_url(re.compile(re.escape(SIGN_IN)))
+    heading(page, "Sign in to Clearsight")
+
+
+def no_complaints(tab: Tab) -> None:
+    """The page ran its own script (an external module) and nothing broke the Content-Security-Policy."""
+    expect(tab.page.locator("body")).to_have_class(re.compile(r"\bjs-enabled\b"))
+    assert not tab.complaints, "\n".join(tab.complaints)
+
+
+def violations(page: Page, axe_source: str) -> list[dict]:
+    """axe-core's violations of the page as it stands.
+
+    axe is injected through Playwright's evaluate (the DevTools protocol), which the page's
+    Content-Security-Policy does not govern. A `<script>` tag would be refused by that policy, and a
+    context with `bypass_csp=True` would switch the policy off for the whole page, hiding the very
+    inline-script breakage these tests look for; so neither is used.
+    """
+    assert page.evaluate(axe_source + "\n;typeof window.axe") == "object"
+    return page.evaluate(
+        """async (exclude) => {
+            const results = await axe.run({exclude: [exclude]}, {resultTypes: ["violations"]});
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }""",
+        SAME_AS_ABOVE,
+    )
+
+
+def describe(found: list[dict]) -> str:
+    lines = []
+    for violation in found:
+        lines.append(
+            f"{violation['impact']}: {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}: {node['summary']}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check(axe_source: str, artefacts: Path) -> Check:
+    """check(tab, name): the page now shown has no serious or critical accessibility violation and
+    nothing broke its Content-Security-Policy; a screenshot is kept as `<name>.png`."""
+
+    def check_page(tab: Tab, name: str) -> None:
+        tab.page.wait_for_load_state("load")
+        height = min(tab.page.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_HEIGHT)
+        tab.page.screenshot(
+            path=artefacts / f"{name}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": height},
+        )
+        found = violations(tab.page, axe_source)
+        blocking = [violation for violation in found if violation["impact"] in BLOCKING]
+        assert not blocking, f"axe-core on the {name} page ({tab.page.url}):\n{describe(blocking)}"
+        if found:
+            print(f"axe-core on the {name} page, minor or moderate:\n{describe(found)}")
+        no_complaints(tab)
+
+    return check_page
+
+
+def test_signs_in_and_sees_the_home_page(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    tab = open_tab(server)
+    analyst = demo.account("demo-analyst")
+
+    tab.go("/")
+    on_sign_in_page(tab.page)  # signed out, every page sends you to sign in first
+    check(tab, "sign-in")
+
+    tab.sign_in(analyst, password=WRONG)
+    on_sign_in_page(tab.page)
+    summary = tab.page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Enter a correct username and password")
+    check(tab, "sign-in-error")
+
+    tab.sign_in(analyst)
+    expect(tab.page).to_have_url(server.url + "/")
+    heading(tab.page, "Clearsight")
+    expect(tab.page.locator("header")).to_contain_text("demo-analyst")
+    expect(tab.page.get_by_role("link", name="Leaders must know: the critical exceptions")).to_be_visible()
+    check(tab, "home")
+
+
+def test_signs_out(demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check):
+    tab = open_tab(server)
+    tab.sign_in(demo.account("demo-senior-leader"))
+    heading(tab.page, "Clearsight")
+
+    tab.go("/account/sign-out/")  # a link cannot sign anyone out: the page asks for the button
+    heading(tab.page, "Sign out")
+    check(tab, "sign-out")
+    tab.page.get_by_role("main").get_by_role("button", name="Sign out").click()
+    on_sign_in_page(tab.page)
+    tab.go("/exceptions/")
+    on_sign_in_page(tab.page)
+    no_complaints(tab)
+
+
+def test_is_locked_out_after_repeated_wrong_passwords(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    tab = open_tab(server)
+    member = demo.account("demo-board-member")
+    for _ in range(LOGIN_FAILURES - 1):
+        tab.sign_in(member, password=WRONG)
+        expect(tab.page.locator(".govuk-error-summary")).to_contain_text(
+            "Enter a correct username and password"
+        )
+
+    tab.sign_in(member, password=WRONG)  # the last failure allowed locks the account...
+    heading(tab.page, "Too many sign-in attempts")
+    check(tab, "locked-out")
+    tab.sign_in(member)  # ...and the right password is refused after it
+    heading(tab.page, "Too many sign-in attempts")
+    tab.go("/")
+    on_sign_in_page(tab.page)  # not signed in
+    no_complaints(tab)
+
+
+def totp(key: str, at: float) -> str:
+    """The 6-digit code an authenticator app shows for this base32 key at this time (RFC 6238)."""
+    counter = struct.pack(">Q", int(at) // 30)
+    mac = hmac.new(base64.b32decode(key), counter, "sha1").digest()
+    offset = mac[-1] & 0x0F
+    return f"{(int.from_bytes(mac[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def test_sets_up_and_is_asked_for_a_second_factor(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    tab = open_tab(server)
+    lead = demo.account("demo-qa-lead")  # the one demonstration account made to need a second factor
+    tab.sign_in(lead)
+    expect(tab.page).to_have_url(re.compile("/account/two-factor/"))
+    heading(tab.page, "Set up your authenticator app")
+    check(tab, "two-factor-set-up")
+    tab.go("/exceptions/")
+    heading(tab.page, "Set up your authenticator app")  # nothing else until it is done
+
+    code = tab.page.get_by_label("Code from your authenticator app")
+    key = tab.page.locator("code").inner_text().strip()
+    wrong = f"{(int(totp(key, time.time())) + 1) % 1_000_000:06d}"
+    code.fill(wrong)
+    tab.page.get_by_role("button", name="Continue").click()
+    expect(tab.page.locator(".govuk-error-summary")).to_contain_text("That code is not right")
+    check(tab, "two-factor-error")
+
+    tab.page.wait_for_timeout(THROTTLE_MS)  # a code is not even tried this soon after a wrong one
+    code.fill(totp(key, time.time()))
+    tab.page.get_by_role("button", name="Continue").click()
+    heading(tab.page, "Clearsight")
+    expect(tab.page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Your authenticator app is set up"
+    )
+    check(tab, "home-set-up")
+
+    tab.page.get_by_role("banner").get_by_role("button", name="Sign out").click()
+    on_sign_in_page(tab.page)
+    tab.sign_in(lead)
+    heading(tab.page, "Enter the code from your authenticator app")
+    check(tab, "two-factor-code")
+
+
+def test_is_timed_out_when_idle_and_however_active(
+    demo: Demo, short_server: Server, open_tab: Callable[[Server], Tab]
+):
+    """Two people on the server with short limits: one leaves the page alone past the idle limit, the
+    other keeps using it until the absolute limit signs them out (both waits at once)."""
+    idle, active = open_tab(short_server), open_tab(short_server)
+    idle.sign_in(demo.account("demo-senior-leader"))
+    idled_from = time.monotonic()
+    heading(idle.page, "Clearsight")
+    active_from = time.monotonic()
+    active.sign_in(demo.account("demo-head-of-service"))
+    heading(active.page, "Clearsight")
+
+    deadline = active_from + SHORT_MAX_SECONDS + 10
+    idle_checked = False
+    while SIGN_IN not in active.page.url:  # a request every second, well within the idle limit
+        assert time.monotonic() < deadline, f"still signed in {SHORT_MAX_SECONDS + 10} s after signing in"
+        active.page.wait_for_timeout(1000)
+        active.page.reload()
+        if not idle_checked and time.monotonic() - idled_from > SHORT_IDLE_SECONDS + 1.5:
+            idle.page.reload()
+            on_sign_in_page(idle.page)
+            expect(idle.page.locator(".govuk-inset-text")).to_have_count(0)  # idle, not the absolute limit
+            idle_checked = True
+
+    assert idle_checked
+    assert time.monotonic() - active_from >= SHORT_MAX_SECONDS
+    on_sign_in_page(active.page)
+    expect(active.page.locator(".govuk-inset-text")).to_contain_text("your session reached its time limit")
+    no_complaints(idle)
+    no_complaints(active)
+
+
+# The other pages: how to reach each from a fresh browser context, and the heading it must show.
+def _exceptions(tab: Tab, demo: Demo) -> None:
+    tab.sign_in(demo.account("demo-analyst"))
+    tab.page.get_by_role("link", name="Every exception in your scope").click()
+
+
+def _critical(tab: Tab, demo: Demo) -> None:
+    tab.sign_in(demo.account("demo-analyst"))
+    tab.page.get_by_role("link", name="Leaders must know: the critical exceptions").click()
+
+
+def _child(tab: Tab, demo: Demo) -> None:
+    _critical(tab, demo)
+    tab.page.locator('table a[href^="/children/"]').first.click()
+    expect(tab.page).to_have_url(re.compile("/children/"))
+
+
+def _access_log(tab: Tab, demo: Demo) -> None:
+    tab.sign_in(demo.account("demo-dpo"))
+    tab.page.get_by_role("link", name="Access log").click()
+
+
+def _forbidden(tab: Tab, demo: Demo) -> None:
+    tab.sign_in(demo.account("demo-elected-member"))
+    response = tab.go("/exceptions/")
+    assert response is not None and response.status == 403
+
+
+def _not_found(tab: Tab, demo: Demo) -> None:
+    tab.sign_in(demo.account("demo-analyst"))
+    response = tab.go("/no-such-page/")
+    assert response is not None and response.status == 404
+
+
+PAGES: dict[str, tuple[Callable[[Tab, Demo], None], str]] = {
+    "exceptions": (_exceptions, "Exceptions"),
+    "exceptions-critical": (_critical, "Leaders must know"),
+    "child": (_child, ".+"),
+    "access-log": (_access_log, "Access log"),
+    "forbidden": (_forbidden, "You cannot see this page"),
+    "not-found": (_not_found, "Page not found"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_is_accessible(
+    name: str, demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    """Every page not already checked on a journey above (signing in and its error, home, signing out,
+    the lock-out, the second factor's pages)."""
+    tab = open_tab(server)
+    reach, title = PAGES[name]
+    reach(tab, demo)
+    heading(tab.page, re.compile(f"^{title}$"))
+    check(tab, name)
