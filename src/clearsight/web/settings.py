@@ -22,6 +22,8 @@ the database URL, the data root and the allowed hosts are all given (never a pla
 | `CLEARSIGHT_LOGIN_FAILURES` | failed sign-ins (per username and address) before a lock-out | 5 |
 | `CLEARSIGHT_LOCKOUT_MINUTES` | how long a lock-out lasts | 15 |
 | `OIDC_RP_CLIENT_ID` and the other `OIDC_*` | council single sign-on (`accounts/oidc.py`) | off |
+| `CLEARSIGHT_OIDC_ROLE_GROUPS` | with single sign-on: `group=role,group=role` (first match wins) | required |
+| `CLEARSIGHT_OIDC_GROUPS_CLAIM` | with single sign-on: the claim listing a person's groups | `groups` |
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 from clearsight.paths import data_root
-from clearsight.web.accounts.roles import DEFAULT_OTP_ROLES, Role
+from clearsight.web.accounts.roles import DEFAULT_OTP_ROLES, Role, parse_role_groups
 
 WEB = Path(__file__).resolve().parent
 DEPLOYMENT = os.environ.get("CLEARSIGHT_DEPLOYMENT", "embedded")
@@ -62,15 +65,37 @@ def _flag(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
 
 
-def _seconds(name: str, default: int) -> int:
+def _whole(name: str, default: int, unit: str) -> int:
+    """A whole number of `unit` more than 0."""
     value = os.environ.get(name, "").strip()
     try:
-        seconds = int(value) if value else default
+        number = int(value) if value else default
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}") from None
-    if seconds <= 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of {unit}, not {value!r}") from None
+    if number <= 0:
         raise ImproperlyConfigured(f"{name} must be more than 0")
-    return seconds
+    return number
+
+
+def _seconds(name: str, default: int) -> int:
+    return _whole(name, default, "seconds")
+
+
+def _roles(name: str, default: frozenset[Role]) -> frozenset[Role]:
+    """Comma-separated role names (empty: none); an unknown name stops start-up, named."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    roles = set()
+    for role in (part.strip().lower() for part in value.split(",")):
+        if not role:
+            continue
+        try:
+            roles.add(Role(role))
+        except ValueError:
+            known = ", ".join(role.value for role in Role)
+            raise ImproperlyConfigured(f"{name}: {role!r} is not a role; the roles are {known}") from None
+    return frozenset(roles)
 
 
 def _embedded_secret_key(root: Path) -> str:
@@ -210,17 +235,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # A second factor (TOTP) for the roles that see child-level data; demonstration accounts are exempt.
-_otp_roles = os.environ.get("CLEARSIGHT_OTP_ROLES")
-OTP_ROLES = frozenset(
-    DEFAULT_OTP_ROLES
-    if _otp_roles is None
-    else (Role(name.strip()) for name in _otp_roles.split(",") if name.strip())
-)
+OTP_ROLES = _roles("CLEARSIGHT_OTP_ROLES", DEFAULT_OTP_ROLES)
 OTP_TOTP_ISSUER = "Clearsight"
 
 # Login throttling: after this many failures for one username from one address, a lock-out.
-AXES_FAILURE_LIMIT = int(os.environ.get("CLEARSIGHT_LOGIN_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLEARSIGHT_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = _whole("CLEARSIGHT_LOGIN_FAILURES", 5, "failures")
+AXES_COOLOFF_TIME = timedelta(minutes=_whole("CLEARSIGHT_LOCKOUT_MINUTES", 15, "minutes"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
@@ -243,9 +263,19 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = _oidc("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = _oidc("OIDC_OP_JWKS_ENDPOINT")
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
-    # Which identity-provider group gives which role: "group=role,group=role" (accounts/oidc.py).
-    CLEARSIGHT_OIDC_GROUPS_CLAIM = os.environ.get("CLEARSIGHT_OIDC_GROUPS_CLAIM", "groups")
+    OIDC_USE_PKCE = True
+    # The sign-in and callback views, marked public (accounts/oidc.py); a refused sign-in comes back to
+    # the sign-in page, which says why.
+    OIDC_AUTHENTICATE_CLASS = "clearsight.web.accounts.oidc.AuthenticationRequestView"
+    OIDC_CALLBACK_CLASS = "clearsight.web.accounts.oidc.AuthenticationCallbackView"
+    LOGIN_REDIRECT_URL_FAILURE = reverse_lazy(LOGIN_URL)
+    # Its callbacks have no username: not counted as failed password sign-ins by address.
+    AXES_WHITELIST_CALLABLE = "clearsight.web.accounts.oidc.not_throttled"
+    # Which identity-provider group gives which role: "group=role,group=role", the first group in
+    # this order winning for a person in several (accounts/oidc.py); a bad entry stops start-up.
+    CLEARSIGHT_OIDC_GROUPS_CLAIM = os.environ.get("CLEARSIGHT_OIDC_GROUPS_CLAIM", "").strip() or "groups"
     CLEARSIGHT_OIDC_ROLE_GROUPS = os.environ.get("CLEARSIGHT_OIDC_ROLE_GROUPS", "")
+    parse_role_groups(CLEARSIGHT_OIDC_ROLE_GROUPS)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = None  # WhiteNoise serves from the finders below: nothing to collect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
@@ -31,13 +32,36 @@ class AdministratorsSite(admin.AdminSite):
 site = AdministratorsSite(name="admin")
 
 
-class ProfileInline(admin.StackedInline):
+class ForAdministrators:
+    """What an administrator may do in the admin site comes from their role, not from Django's own
+    per-model permissions (which no account is given): view, add, change and delete accounts."""
+
+    def _administrator(self, request: HttpRequest) -> bool:
+        return site.has_permission(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._administrator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._administrator(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return self._administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._administrator(request)
+
+
+class ProfileInline(ForAdministrators, admin.StackedInline):
     model = Profile
     can_delete = False
 
 
 @admin.register(User, site=site)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(ForAdministrators, UserAdmin):
     inlines = [ProfileInline]
     list_display = ("username", "first_name", "last_name", "role", "is_active")
 
@@ -47,4 +71,6 @@ class AccountAdmin(UserAdmin):
         return Role(profile.role).label if profile else "—"
 
 
-site.register(Group)
+@admin.register(Group, site=site)
+class GroupAdmin(ForAdministrators, DjangoGroupAdmin):
+    pass

@@ -7,8 +7,11 @@ service's service areas, or a team manager's teams (`Scope`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 class Role(StrEnum):
@@ -84,3 +87,54 @@ def scope_of(role: Role | None, teams: list[str], service_areas: list[str]) -> S
     if role == Role.TEAM_MANAGER:
         return Scope(teams=frozenset(teams))
     return Scope()
+
+
+# Council single sign-on (`accounts/oidc.py`): which identity-provider group gives which role. Parsed
+# here, without Django's models, so that the settings can refuse to start on a bad mapping.
+ROLE_GROUPS_SETTING = "CLEARSIGHT_OIDC_ROLE_GROUPS"
+
+
+def parse_role_groups(text: str) -> dict[str, Role]:
+    """`group=role,group=role` as an ordered mapping from group to role (the order is kept: when a
+    person is in several mapped groups, the first of them here gives the role).
+
+    Entries are separated by commas, or by semicolons when the text holds any (for group names with
+    commas in them, such as LDAP distinguished names); a group name may itself hold `=`, as the role is
+    what follows the last one. Raises ImproperlyConfigured, naming the entry, for an entry that is not
+    `group=role`, a role Clearsight does not know, a group given twice, or a mapping with no entry.
+    """
+    separator = ";" if ";" in text else ","
+    mapping: dict[str, Role] = {}
+    for entry in (part.strip() for line in text.splitlines() for part in line.split(separator)):
+        if not entry:
+            continue
+        group, equals, name = entry.rpartition("=")
+        group, name = group.strip(), name.strip().lower()
+        if not equals or not group or not name:
+            raise ImproperlyConfigured(f"{ROLE_GROUPS_SETTING}: {entry!r} is not group=role")
+        try:
+            role = Role(name)
+        except ValueError:
+            known = ", ".join(role.value for role in Role)
+            raise ImproperlyConfigured(
+                f"{ROLE_GROUPS_SETTING}: {entry!r} names no Clearsight role ({name!r}); the roles are {known}"
+            ) from None
+        if group in mapping and mapping[group] != role:
+            raise ImproperlyConfigured(
+                f"{ROLE_GROUPS_SETTING}: the group {group!r} is given two roles "
+                f"({mapping[group].value} and {role.value})"
+            )
+        mapping.setdefault(group, role)
+    if not mapping:
+        raise ImproperlyConfigured(
+            f"{ROLE_GROUPS_SETTING} must map at least one identity-provider group to a role "
+            "(group=role,group=role) when single sign-on is on"
+        )
+    return mapping
+
+
+def role_from_groups(groups: Iterable[str], role_groups: dict[str, Role]) -> Role | None:
+    """The role a person in these groups has: that of the first group in the mapping's order they are
+    in (so the choice never depends on the order the identity provider lists groups), or None."""
+    held = set(groups)
+    return next((role for group, role in role_groups.items() if group in held), None)
