@@ -69,6 +69,19 @@ class SessionLimitMiddleware:
         return self.get_response(request)
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a request came from: the connection's, or with `CLEARSIGHT_PROXIES` trusted proxies
+    in front, the one the outermost proxy saw (X-Forwarded-For read from the right, so that a client
+    cannot choose it by sending the header itself)."""
+    proxies = settings.CLEARSIGHT_PROXIES
+    if proxies:
+        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [hop for hop in forwarded if hop]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def before_second_factor(view: View) -> View:
     """A view a person may use before passing their second factor (setting it up, signing out)."""
     setattr(view, BEFORE_SECOND_FACTOR, True)

@@ -19,6 +19,7 @@ the database URL, the data root and the allowed hosts are all given (never a pla
 | `CLEARSIGHT_OTP_ROLES` | roles needing a second factor (comma-separated; empty: none) | child data, DPO |
 | `CLEARSIGHT_SESSION_IDLE_SECONDS` | sign out after this long without a request | 1800 |
 | `CLEARSIGHT_SESSION_MAX_SECONDS` | sign out this long after signing in, however active | 36000 |
+| `CLEARSIGHT_PROXIES` | reverse proxies in front of the app (the client address is read behind them) | 0 |
 | `CLEARSIGHT_LOGIN_FAILURES` | failed sign-ins (per username and address) before a lock-out | 5 |
 | `CLEARSIGHT_LOCKOUT_MINUTES` | how long a lock-out lasts | 15 |
 | `OIDC_RP_CLIENT_ID` and the other `OIDC_*` | council single sign-on (`accounts/oidc.py`) | off |
@@ -65,15 +66,15 @@ def _flag(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
 
 
-def _whole(name: str, default: int, unit: str) -> int:
-    """A whole number of `unit` more than 0."""
+def _whole(name: str, default: int, unit: str, least: int = 1) -> int:
+    """A whole number of `unit`, at least `least`."""
     value = os.environ.get(name, "").strip()
     try:
         number = int(value) if value else default
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number of {unit}, not {value!r}") from None
-    if number <= 0:
-        raise ImproperlyConfigured(f"{name} must be more than 0")
+    if number < least:
+        raise ImproperlyConfigured(f"{name} must be at least {least}")
     return number
 
 
@@ -221,6 +222,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# How many reverse proxies stand in front of the app: the address a request came from (for the access
+# log and sign-in throttling) is then read from X-Forwarded-For, as the outermost of them saw it.
+CLEARSIGHT_PROXIES = _whole("CLEARSIGHT_PROXIES", 0, "proxies", least=0)
+
 # Served over HTTPS behind a proxy: secure cookies, HSTS and a redirect from HTTP. Headers that need
 # no HTTPS are always sent (security.HeadersMiddleware adds the Content-Security-Policy and others).
 HTTPS = _flag("CLEARSIGHT_HTTPS", default=COUNCIL)
@@ -242,6 +247,7 @@ OTP_TOTP_ISSUER = "Clearsight"
 AXES_FAILURE_LIMIT = _whole("CLEARSIGHT_LOGIN_FAILURES", 5, "failures")
 AXES_COOLOFF_TIME = timedelta(minutes=_whole("CLEARSIGHT_LOCKOUT_MINUTES", 15, "minutes"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "clearsight.web.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

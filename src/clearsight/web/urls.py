@@ -15,4 +15,4 @@ urlpatterns = [
     path("healthz", health.health, name="health"),
 ]
 if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+    urlpatterns.append(path("oidc/", include("clearsight.web.accounts.oidc_urls")))

@@ -15,7 +15,6 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.test import Client
 from django.urls import include, path, reverse_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCLogoutView
 
 from clearsight.web import urls as app_urls
 from clearsight.web.access import access_of
@@ -35,19 +34,7 @@ AUTHORIZE = "https://idp.council.example/authorize"
 
 # The app's URLs with single sign-on's, as urls.py makes them when OIDC_RP_CLIENT_ID is set at start-up.
 OIDC_URLS = types.ModuleType("oidc_urls")
-OIDC_URLS.urlpatterns = [
-    *app_urls.urlpatterns,
-    path(
-        "oidc/",
-        include(
-            [
-                path("callback/", AuthenticationCallbackView.as_view(), name="oidc_authentication_callback"),
-                path("authenticate/", AuthenticationRequestView.as_view(), name="oidc_authentication_init"),
-                path("logout/", OIDCLogoutView.as_view(), name="oidc_logout"),
-            ]
-        ),
-    ),
-]
+OIDC_URLS.urlpatterns = [*app_urls.urlpatterns, path("oidc/", include("clearsight.web.accounts.oidc_urls"))]
 
 
 @pytest.fixture

@@ -138,4 +138,4 @@ def test_the_limits_come_from_the_environment(settings_from):
     assert "CLEARSIGHT_SESSION_IDLE_SECONDS must be a whole number of seconds" in refused.stderr
     refused = settings_from({"CLEARSIGHT_SESSION_MAX_SECONDS": "0"}, ["SESSION_MAX_SECONDS"])
     assert not isinstance(refused, dict)
-    assert "CLEARSIGHT_SESSION_MAX_SECONDS must be more than 0" in refused.stderr
+    assert "CLEARSIGHT_SESSION_MAX_SECONDS must be at least 1" in refused.stderr

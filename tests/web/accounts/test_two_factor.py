@@ -86,6 +86,19 @@ def test_a_wrong_code_is_refused_with_an_error(person, code_for, code):
     assert client.get("/")["Location"] == TWO_FACTOR
 
 
+def test_after_a_wrong_code_the_page_says_how_long_to_wait(person, code_for):
+    user = person(Role.ANALYST, otp_exempt=False)
+    client = signed_in(user)
+    client.get(TWO_FACTOR)
+    device = TOTPDevice.objects.get(user=user)
+    right = code_for(device)
+    post_code(client, "999999" if right != "999999" else "000000")
+    response = post_code(client, right)  # at once: django-otp makes the next try wait a second
+    assert b"Too many wrong codes: wait 1 second and try again" in response.content
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
 def test_the_next_sign_in_asks_for_a_code_and_a_used_code_is_not_accepted_again(settings, person, code_for):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp otherwise makes a wrong code wait a second
     user = person(Role.QA_LEAD, otp_exempt=False)

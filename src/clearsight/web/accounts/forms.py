@@ -1,6 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with messages in the GOV.UK style (what to do, not what went wrong)."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password",
+        "inactive": "This account is switched off: ask your Clearsight administrator",
+    }
 
 
 class CodeForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 
 import segno
 from django.conf import settings
@@ -10,16 +11,18 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clearsight.web.access import public, signed_in
-from clearsight.web.accounts.forms import CodeForm
+from clearsight.web.accounts.forms import CodeForm, SignInForm
 from clearsight.web.security import TIMED_OUT, before_second_factor, needs_second_factor
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
@@ -55,14 +58,21 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        allowed, why = device.verify_is_allowed()
+        if not allowed:
+            # django-otp waits longer after each wrong code; a right code is refused until then.
+            wait = max(1, math.ceil((why["locked_until"] - timezone.now()).total_seconds()))
+            seconds = f"{wait} second{'s' * (wait != 1)}"
+            form.add_error("code", f"Too many wrong codes: wait {seconds} and try again")
+        elif device.verify_token(form.cleaned_data["code"]):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 messages.success(request, "Your authenticator app is set up.")
             otp_login(request, device)
             return redirect("dashboard:home")
-        form.add_error("code", "That code is not right or has expired: enter the code your app shows now")
+        else:
+            form.add_error("code", "That code is not right or has expired: enter the code your app shows now")
     context: dict[str, object] = {"form": form, "setting_up": setting_up}
     if setting_up:
         qr = segno.make(device.config_url, error="m")

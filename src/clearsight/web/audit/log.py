@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from clearsight.web.accounts.models import role_of
 from clearsight.web.audit.models import AccessEvent, Action
+from clearsight.web.security import client_ip
 
 
 def record(
@@ -33,6 +34,6 @@ def record(
         filters={key: value for key, value in (filters or {}).items() if value not in (None, "")},
         rows=rows,
         snapshot=snapshot,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
