@@ -15,7 +15,7 @@ the database URL, the data root and the allowed hosts are all given (never a pla
 | `CLEARSIGHT_DATA` | the snapshot root | `./clearsight-data` |
 | `CLEARSIGHT_LA` | the council served, when the root holds several | the only one |
 | `CLEARSIGHT_DEBUG` | Django's debug mode (`1` to turn on; never in a deployment) | off |
-| `CLEARSIGHT_HTTPS` | served over HTTPS (a proxy in front): secure cookies, HSTS, redirect | off |
+| `CLEARSIGHT_HTTPS` | served over HTTPS by a proxy in front: HTTP redirected | off (on: council) |
 | `CLEARSIGHT_OTP_ROLES` | roles needing a second factor (comma-separated; empty: none) | child data, DPO |
 | `CLEARSIGHT_SESSION_IDLE_SECONDS` | sign out after this long without a request | 1800 |
 | `CLEARSIGHT_SESSION_MAX_SECONDS` | sign out this long after signing in, however active | 36000 |
@@ -226,14 +226,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # log and sign-in throttling) is then read from X-Forwarded-For, as the outermost of them saw it.
 CLEARSIGHT_PROXIES = _whole("CLEARSIGHT_PROXIES", 0, "proxies", least=0)
 
-# Served over HTTPS behind a proxy: secure cookies, HSTS and a redirect from HTTP. Headers that need
-# no HTTPS are always sent (security.HeadersMiddleware adds the Content-Security-Policy and others).
+# Out of debug, cookies are Secure and HTTPS responses carry HSTS. Browsers keep Secure cookies for
+# http://127.0.0.1 and http://localhost, so the embedded app works over plain HTTP on this machine.
+# Served over HTTPS behind a proxy (CLEARSIGHT_HTTPS): plain HTTP is redirected and the proxy's
+# X-Forwarded-Proto believed. Headers that need no HTTPS are always sent (security.HeadersMiddleware
+# adds the Content-Security-Policy and others).
 HTTPS = _flag("CLEARSIGHT_HTTPS", default=COUNCIL)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or not DEBUG
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_HSTS_SECONDS = 31536000 if HTTPS and not DEBUG else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

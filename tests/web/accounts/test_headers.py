@@ -149,7 +149,8 @@ def test_cookies_are_http_only_and_same_site_lax(browser, person, sign_in):
         cookie = response.cookies[name]
         assert cookie["httponly"], name
         assert cookie["samesite"] == "Lax", name
-        assert not cookie["secure"], name  # not over HTTPS here: see the HTTPS tests below
+        # Secure out of debug, even over plain HTTP: browsers keep them for 127.0.0.1 and localhost.
+        assert cookie["secure"], name
     # The session cookie lasts as long as the browser does (and the session itself the idle limit).
     assert not response.cookies["sessionid"]["max-age"]
     assert not response.cookies["sessionid"]["expires"]
@@ -171,9 +172,12 @@ def test_strict_transport_security_on_an_https_request(db, settings):
     assert plain["Location"] == "https://testserver/account/sign-in/"
 
 
-def test_no_strict_transport_security_without_https(db):
-    response = Client().get("/account/sign-in/", secure=True)
-    assert "Strict-Transport-Security" not in response
+def test_strict_transport_security_is_sent_on_https_requests_only(db):
+    client = Client()
+    assert client.get("/account/sign-in/", secure=True)["Strict-Transport-Security"].startswith("max-age=")
+    plain = client.get("/account/sign-in/")
+    assert plain.status_code == 200  # the embedded app is not redirected to HTTPS
+    assert "Strict-Transport-Security" not in plain
 
 
 HTTPS_NAMES = [
@@ -205,16 +209,22 @@ def test_https_on_makes_cookies_secure_and_sends_hsts(settings_from):
 def test_the_embedded_default_is_plain_http_on_this_machine(settings_from):
     values = settings_from({}, [*HTTPS_NAMES, "ALLOWED_HOSTS"])
     assert values["HTTPS"] is False
-    assert values["SESSION_COOKIE_SECURE"] is False
-    assert values["SECURE_HSTS_SECONDS"] == 0
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    # Not in debug: Secure cookies and HSTS on any HTTPS response, even here.
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SECURE_HSTS_SECONDS"] == 31536000
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
 
 
 def test_no_hsts_in_debug_mode(settings_from):
     values = settings_from({"CLEARSIGHT_HTTPS": "1", "CLEARSIGHT_DEBUG": "1"}, HTTPS_NAMES)
     assert values["DEBUG"] is True
-    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True  # over HTTPS, secure even in debug
     assert values["SECURE_HSTS_SECONDS"] == 0
+    plain_debug = settings_from({"CLEARSIGHT_DEBUG": "1"}, HTTPS_NAMES)
+    assert plain_debug["SESSION_COOKIE_SECURE"] is False
+    assert plain_debug["SECURE_HSTS_SECONDS"] == 0
 
 
 def test_a_flag_that_is_not_1_or_0_stops_start_up(settings_from):
