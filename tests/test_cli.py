@@ -120,6 +120,7 @@ def test_synth_writes_every_format_from_one_council_and_load_reads_them_together
     assert formats == {"xlsx", "xml", "csv"}
 
 
+@pytest.mark.django_db  # each export is recorded in the access log
 def test_export_writes_the_latest_snapshot_in_each_format(small_extract, tmp_path):
     data = tmp_path / "data"
     assert run("load", small_extract, "--data", data, "--la", "998", "--as-at", "2026-03-31").exit_code == 0

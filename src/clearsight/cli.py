@@ -284,13 +284,10 @@ EXCEPTION_TABLE_COLUMNS = [
 
 
 def _emit(rows: list[dict], fmt: str, out: Path | None, sheet: str) -> None:
-    """Write rows as json, csv or xlsx to --out, or json and csv to stdout."""
+    """Write rows as json, csv or xlsx to --out, or json and csv to stdout (`_check_format` first)."""
     if out is not None:
         out.write_bytes(rows_file(rows, fmt, sheet))
         err.print(f"Wrote {len(rows):,} rows to {out}")
-    elif fmt == "xlsx":
-        err.print("[bold red]--format xlsx needs --out FILE.xlsx[/]")
-        raise typer.Exit(2)
     else:
         typer.echo(json_text(rows) + "\n" if fmt == "json" else csv_text(*table_of(rows)), nl=False)
 
@@ -304,9 +301,12 @@ def _results(data: Path | None, la: str | None, snapshot: str | None):
         raise typer.Exit(1) from None
 
 
-def _check_format(fmt: str) -> None:
+def _check_format(fmt: str, out: Path | None) -> None:
     if fmt not in FORMATS:
         err.print(f"[bold red]--format must be one of {', '.join(FORMATS)}[/]")
+        raise typer.Exit(2)
+    if fmt == "xlsx" and out is None:
+        err.print("[bold red]--format xlsx needs --out FILE.xlsx[/]")
         raise typer.Exit(2)
 
 
@@ -322,7 +322,7 @@ def indicators_command(
     out: OutOption = None,
 ) -> None:
     """The indicator values of a snapshot (or one indicator's trend across snapshots)."""
-    _check_format(fmt)
+    _check_format(fmt, out)
     if trend is not None:
         try:
             rows = store.trend(data_root(data), la, trend).to_pylist()
@@ -355,7 +355,7 @@ def exceptions_command(
     out: OutOption = None,
 ) -> None:
     """The children behind the figures: exception lists, or the critical register."""
-    _check_format(fmt)
+    _check_format(fmt, out)
     if severity not in (None, "critical", "normal"):
         err.print("[bold red]--severity must be critical or normal[/]")
         raise typer.Exit(2)
@@ -366,12 +366,36 @@ def exceptions_command(
         err.print(f"[bold red]Unknown indicator:[/] {error.args[0]}")
         raise typer.Exit(2) from None
     rows = listing.exception_rows(selected)
+    _log_child_data(
+        data,
+        "view_exceptions" if fmt == "table" else "export_exceptions",
+        f"exception list ({fmt})",
+        {"indicator": indicator, "severity": severity, "snapshot": snapshot, "la": la},
+        len(rows),
+        chosen.id,
+    )
     if fmt == "table":
         title = "Leaders must know" if severity == "critical" and indicator is None else "Exceptions"
         print_rows(rows, EXCEPTION_TABLE_COLUMNS, f"{title}: council {chosen.la_code}, as at {chosen.as_at}")
         err.print(f"{len(rows):,} rows")
     else:
         _emit(rows, fmt, out, "Exceptions")
+
+
+def _log_child_data(
+    data: Path | None, action: str, subject: str, filters: dict, rows: int | None, snapshot: str
+) -> None:
+    """Record in the access log, before any child-level data is written out, that this command gave it
+    out; if the log cannot be written, stop with nothing written."""
+    from clearsight.web.audit.command_line import AccessLogUnavailable, record_command
+
+    try:
+        record_command(
+            data_root(data), action, subject=subject, filters=filters, rows=rows, snapshot=snapshot
+        )
+    except AccessLogUnavailable as error:
+        err.print(f"[bold red]Nothing written:[/] {error}")
+        raise typer.Exit(1) from None
 
 
 def _export_command(writer: str, out_help: str):
@@ -385,6 +409,7 @@ def _export_command(writer: str, out_help: str):
     ) -> None:
         try:
             chosen = pipeline.find_snapshot(data_root(data), la, snapshot)
+            _log_child_data(data, "export_return", WRITERS[writer].title, {"la": la}, None, chosen.id)
             written = pipeline.export(chosen, writer, out)
         except WarehouseError as error:
             err.print(f"[bold red]Cannot export:[/] {error}")

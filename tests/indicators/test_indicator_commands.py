@@ -16,6 +16,9 @@ from clearsight.indicators.catalogue import catalogue
 from clearsight.indicators.results import EXCEPTION_COLUMNS
 from clearsight.warehouse import latest_snapshot
 
+# `exceptions` records each list it gives out in the access log (the app database).
+pytestmark = pytest.mark.django_db
+
 runner = CliRunner()
 VALUE_KEYS = ["id", "title", "area", "unit", "value", "numerator", "denominator", "available", "note"]
 

@@ -16,11 +16,15 @@ THREADS = 4
 
 
 def prepare(root: Path) -> None:
-    """Point the app at a data root and bring its database up to date (Django set up once per process)."""
-    os.environ[ENV_DATA] = str(root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearsight.web.settings")
+    """Point the app at a data root (unless this process has already set up its settings) and bring its
+    database up to date."""
     import django
+    from django.conf import settings
     from django.core.management import call_command
+
+    if not settings.configured:
+        os.environ[ENV_DATA] = str(root)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearsight.web.settings")
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)

@@ -1,4 +1,5 @@
-"""Writing the access log: one call per view of child-level data or export."""
+"""Writing the access log from a page: one call per view of child-level data or export (the command
+line's entries: `command_line.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from django.http import HttpRequest
 from clearsight.web.accounts.models import role_of
 from clearsight.web.audit.models import AccessEvent, Action
 from clearsight.web.security import client_ip
+
+
+def without_blanks(filters: Mapping[str, object] | None) -> dict[str, object]:
+    """The filters that were set."""
+    return {key: value for key, value in (filters or {}).items() if value not in (None, "")}
 
 
 def record(
@@ -31,7 +37,7 @@ def record(
         action=action,
         child_id=child_id,
         subject=subject,
-        filters={key: value for key, value in (filters or {}).items() if value not in (None, "")},
+        filters=without_blanks(filters),
         rows=rows,
         snapshot=snapshot,
         ip_address=client_ip(request),

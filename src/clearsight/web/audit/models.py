@@ -32,15 +32,28 @@ class Action(models.TextChoices):
     VIEW_CHILD = "view_child", "Viewed a child's page"
     VIEW_EXCEPTIONS = "view_exceptions", "Viewed an exception list"
     EXPORT_EXCEPTIONS = "export_exceptions", "Exported an exception list"
+    EXPORT_RETURN = "export_return", "Exported a statutory return"
     EXPORT_ACCESS_LOG = "export_access_log", "Exported the access log"
 
 
+class Via(models.TextChoices):
+    WEB = "web", "Web app"
+    COMMAND_LINE = "command_line", "Command line"
+
+
 class AccessEvent(models.Model):
-    """Who, when, what (a child, or a list and its filter), from where."""
+    """Who, when, what (a child, or a list and its filter), from where: through the web app (an account
+    and an address) or the command line (the computer's user name and the command; no account)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    via = models.CharField(max_length=16, choices=Via.choices, default=Via.WEB, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_events", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_events",
+        null=True,
+        blank=True,
+        editable=False,
     )
     username = models.CharField(max_length=150, editable=False, help_text="As it was at the time.")
     role = models.CharField(max_length=32, editable=False)
@@ -51,7 +64,9 @@ class AccessEvent(models.Model):
     rows = models.PositiveIntegerField(null=True, blank=True, editable=False)
     snapshot = models.CharField(max_length=80, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
-    user_agent = models.CharField(max_length=300, blank=True, editable=False)
+    user_agent = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="The browser, or the command as typed."
+    )
 
     objects = AccessEventQuerySet.as_manager()
 
