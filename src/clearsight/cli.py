@@ -344,6 +344,7 @@ def indicators_command(
 
 @app.command("exceptions")
 def exceptions_command(
+    context: typer.Context,
     data: DataOption = None,
     la: CouncilOption = None,
     snapshot: SnapshotOption = None,
@@ -367,6 +368,7 @@ def exceptions_command(
         raise typer.Exit(2) from None
     rows = listing.exception_rows(selected)
     _log_child_data(
+        context,
         data,
         "view_exceptions" if fmt == "table" else "export_exceptions",
         f"exception list ({fmt})",
@@ -383,7 +385,13 @@ def exceptions_command(
 
 
 def _log_child_data(
-    data: Path | None, action: str, subject: str, filters: dict, rows: int | None, snapshot: str
+    context: typer.Context,
+    data: Path | None,
+    action: str,
+    subject: str,
+    filters: dict,
+    rows: int | None,
+    snapshot: str,
 ) -> None:
     """Record in the access log, before any child-level data is written out, that this command gave it
     out; if the log cannot be written, stop with nothing written."""
@@ -391,17 +399,35 @@ def _log_child_data(
 
     try:
         record_command(
-            data_root(data), action, subject=subject, filters=filters, rows=rows, snapshot=snapshot
+            data_root(data),
+            action,
+            subject=subject,
+            filters=filters,
+            rows=rows,
+            snapshot=snapshot,
+            argv=_command_as_given(context),
         )
     except AccessLogUnavailable as error:
         err.print(f"[bold red]Nothing written:[/] {error}")
         raise typer.Exit(1) from None
 
 
+def _command_as_given(context: typer.Context) -> list[str]:
+    """The running command's words and the options it was given (not their defaults), for the log."""
+    words = context.command_path.split()[1:]
+    for param in context.command.params:
+        value = context.params.get(param.name)
+        if value is None or value == param.default or not param.opts:
+            continue
+        words += [param.opts[0]] if getattr(param, "is_flag", False) else [param.opts[0], str(value)]
+    return words
+
+
 def _export_command(writer: str, out_help: str):
     """The `export` command of one statutory format: write a snapshot as that format's files."""
 
     def export_command(
+        context: typer.Context,
         out: Path = typer.Option(..., "--out", help=out_help),
         data: DataOption = None,
         la: CouncilOption = None,
@@ -409,7 +435,9 @@ def _export_command(writer: str, out_help: str):
     ) -> None:
         try:
             chosen = pipeline.find_snapshot(data_root(data), la, snapshot)
-            _log_child_data(data, "export_return", WRITERS[writer].title, {"la": la}, None, chosen.id)
+            _log_child_data(
+                context, data, "export_return", WRITERS[writer].title, {"la": la}, None, chosen.id
+            )
             written = pipeline.export(chosen, writer, out)
         except WarehouseError as error:
             err.print(f"[bold red]Cannot export:[/] {error}")

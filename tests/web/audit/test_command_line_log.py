@@ -48,7 +48,7 @@ def test_a_statutory_export_is_logged(council_root, tmp_path):
     event = AccessEvent.objects.get()
     assert event.action == Action.EXPORT_RETURN
     assert event.subject == "CIN census XML"
-    assert event.user_agent.startswith("clearsight ")
+    assert event.user_agent == f"clearsight cin export --out {tmp_path / 'cin.xml'} --data {council_root}"
 
 
 def test_a_usage_error_gives_nothing_out_and_logs_nothing(council_root):

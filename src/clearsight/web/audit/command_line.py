@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import getpass
 import shlex
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -27,13 +26,14 @@ def record_command(
     filters: Mapping[str, object] | None = None,
     rows: int | None = None,
     snapshot: str = "",
-    argv: Sequence[str] | None = None,
+    argv: Sequence[str],
 ) -> None:
-    """Log that whoever is signed in to this computer did `action` (an `Action` value) with a
-    `clearsight` command; raises AccessLogUnavailable if the log cannot be written."""
+    """Log that whoever is signed in to this computer did `action` (an `Action` value) with the
+    `clearsight` command whose words and options are `argv`; raises AccessLogUnavailable if the log
+    cannot be written."""
     from clearsight.web import server
 
-    command = shlex.join(["clearsight", *(sys.argv[1:] if argv is None else argv)])
+    command = shlex.join(["clearsight", *argv])
     try:
         server.prepare(root)
         from clearsight.web.audit.log import without_blanks
