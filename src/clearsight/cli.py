@@ -233,7 +233,7 @@ def demo_command(
         listing.value_rows(results.values), f"Indicators for the synthetic {scale}, as at {outcome.as_at}"
     )
     print_results_summary(results)
-    server.prepare(root)
+    _prepare_app(root)
     from clearsight.web.accounts.demo import create_accounts
 
     for account in create_accounts(outcome.snapshot):
@@ -241,7 +241,7 @@ def demo_command(
     err.print("Demonstration accounts sign in without a second factor; council accounts need one.")
     if not no_serve:
         err.print(f"Serving Clearsight on http://{host}:{port}/ (Ctrl+C to stop)")
-        server.serve(root, host, port)
+        server.serve(host, port)
 
 
 @app.command("serve")
@@ -253,8 +253,20 @@ def serve_command(
     """Serve the web app (gunicorn), after bringing its database up to date."""
     from clearsight.web import server
 
+    _prepare_app(data_root(data))
     err.print(f"Serving Clearsight on http://{host}:{port}/ (Ctrl+C to stop)")
-    server.serve(data_root(data), host, port)
+    server.serve(host, port)
+
+
+def _prepare_app(root: Path) -> None:
+    """The web app's checks and database, or a plain message and exit status 1."""
+    from clearsight.web import server
+
+    try:
+        server.prepare(root)
+    except server.NotReady as error:
+        err.print(f"[bold red]The web app cannot start:[/] {error}")
+        raise typer.Exit(1) from None
 
 
 FORMATS = ("table", "json", "csv", "xlsx")

@@ -15,19 +15,31 @@ WORKERS = 2
 THREADS = 4
 
 
+class NotReady(RuntimeError):
+    """The app cannot start: its system checks fail or its database cannot be brought up to date."""
+
+
 def prepare(root: Path) -> None:
-    """Point the app at a data root (unless this process has already set up its settings) and bring its
-    database up to date."""
+    """Point the app at a data root (unless this process has already set up its settings), run its
+    system checks and bring its database up to date; NotReady says what stops it."""
     import django
     from django.conf import settings
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command
+    from django.db import DatabaseError
 
     if not settings.configured:
         os.environ[ENV_DATA] = str(root)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearsight.web.settings")
-
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        django.setup()
+        problems = [message for message in checks.run_checks() if message.is_serious()]
+        if problems:
+            raise NotReady("\n".join(str(message) for message in problems))
+        call_command("migrate", interactive=False, verbosity=0)
+    except (ImproperlyConfigured, DatabaseError) as error:
+        raise NotReady(str(error)) from error
 
 
 class _Gunicorn(BaseApplication):
@@ -45,9 +57,9 @@ class _Gunicorn(BaseApplication):
         return application
 
 
-def serve(root: Path, host: str, port: int) -> None:
-    """Serve until stopped (Ctrl+C). No access log: request paths can name children."""
-    prepare(root)
+def serve(host: str, port: int) -> None:
+    """Serve until stopped (Ctrl+C), once `prepare` has run. No access log: request paths can name
+    children."""
     _Gunicorn(
         {
             "bind": f"{host}:{port}",

@@ -49,5 +49,5 @@ def record_command(
             snapshot=snapshot,
             user_agent=command[:300],
         )
-    except (DatabaseError, ImproperlyConfigured) as error:
+    except (DatabaseError, ImproperlyConfigured, server.NotReady) as error:
         raise AccessLogUnavailable(f"the access log could not be written: {error}") from error
