@@ -7,7 +7,10 @@ both).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,28 @@ from clearsight.web.accounts.roles import Role
 from clearsight.web.snapshots import results
 
 PASSWORD = "correct horse battery staple"
+CLEARSIGHT = str(Path(sys.executable).with_name("clearsight"))  # the installed command
+
+
+def _run_clearsight(
+    *args: object, env: Mapping[str, str | None] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in {**os.environ, **(env or {})}.items() if value is not None}
+    return subprocess.run(
+        [CLEARSIGHT, *(str(arg) for arg in args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def clearsight() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """clearsight(*args, env=None, timeout=300): run the installed `clearsight` command in its own
+    process; `env` replaces variables of this one's (None removes one)."""
+    return _run_clearsight
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,5 @@
 """Start-up checks name a missing data folder with a stable id."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.core.checks import run_checks
 
 
@@ -21,22 +16,14 @@ def test_a_missing_data_folder_is_clearsight_e001(settings, tmp_path):
     assert _ids(settings, tmp_path / "nowhere") == ["clearsight.E001"]
 
 
-def test_serve_stops_with_the_check_when_a_councils_data_folder_is_missing(tmp_path):
+def test_serve_stops_with_the_check_when_a_councils_data_folder_is_missing(tmp_path, clearsight):
     env = {
-        **os.environ,
         "CLEARSIGHT_DEPLOYMENT": "council",
         "CLEARSIGHT_SECRET_KEY": "a-secret-key-for-this-test-only-" + "x" * 30,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
         "CLEARSIGHT_DATA": str(tmp_path / "nowhere"),
         "CLEARSIGHT_ALLOWED_HOSTS": "clearsight.council.example",
     }
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("clearsight")), "serve", "--port", "8799"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    done = clearsight("serve", "--port", "8799", env=env, timeout=60)
     assert done.returncode == 1
     assert "The web app cannot start" in done.stderr and "clearsight.E001" in done.stderr

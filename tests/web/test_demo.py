@@ -1,26 +1,16 @@
 """`clearsight demo` prints one line per demonstration account, exactly as scripts read them."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from clearsight.web.accounts.roles import Role
 
-CLEARSIGHT = str(Path(sys.executable).with_name("clearsight"))  # the installed command
 LINE = re.compile(r"^account (\S+) (\S+) (\S+)$")
 
 
-def test_demo_prints_an_account_for_every_role_then_says_they_need_no_second_factor(tmp_path):
-    done = subprocess.run(
-        [CLEARSIGHT, "demo", "--data", str(tmp_path), "--no-serve", "--scale", "small"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        # The demo's own database: the embedded default, even when the tests run on PostgreSQL.
-        env={key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
+def test_demo_prints_an_account_for_every_role_then_says_they_need_no_second_factor(tmp_path, clearsight):
+    # The demo's own database: the embedded default, even when the tests run on PostgreSQL.
+    done = clearsight(
+        "demo", "--data", tmp_path, "--no-serve", "--scale", "small", env={"DATABASE_URL": None}
     )
     assert done.returncode == 0, done.stderr
     accounts = [LINE.match(line).groups() for line in done.stdout.splitlines() if line.startswith("account ")]

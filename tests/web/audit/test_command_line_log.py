@@ -3,10 +3,6 @@ each write an access-log entry (this computer's user name, the command as typed)
 write nothing when the log cannot be written."""
 
 import getpass
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +11,6 @@ from clearsight.cli import app
 from clearsight.web.audit.models import AccessEvent, Action, Via
 
 pytestmark = pytest.mark.django_db
-CLEARSIGHT = str(Path(sys.executable).with_name("clearsight"))
 
 
 def run(*args):
@@ -56,24 +51,17 @@ def test_a_usage_error_gives_nothing_out_and_logs_nothing(council_root):
     assert not AccessEvent.objects.exists()
 
 
-def test_when_the_log_cannot_be_written_nothing_is_given_out(council_root, tmp_path):
-    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/clearsight_no_such_database"}
-    done = subprocess.run(
-        [
-            CLEARSIGHT,
-            "exceptions",
-            "--data",
-            str(council_root),
-            "--format",
-            "csv",
-            "--out",
-            str(tmp_path / "x.csv"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
+def test_when_the_log_cannot_be_written_nothing_is_given_out(council_root, tmp_path, clearsight):
+    done = clearsight(
+        "exceptions",
+        "--data",
+        council_root,
+        "--format",
+        "csv",
+        "--out",
+        tmp_path / "x.csv",
+        env={"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/clearsight_no_such_database"},
         timeout=120,
-        check=False,
     )
     assert done.returncode == 1
     assert "Nothing written: the access log could not be written" in done.stderr
