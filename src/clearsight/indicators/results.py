@@ -261,8 +261,20 @@ def breakdowns(
     population: Mapping[str | None, Mapping[str, float]],
 ) -> pa.Table:
     """Numerator and denominator per cell of each breakdown an indicator supports (§6), for each council
-    (`population` by council), in a `council` column."""
-    units = {i.id: i.unit for i in indicators}
+    (`population` by council), in a `council` column. A rate's cells are its age bands, over the band's
+    population; the value is worked out as `_value` does, in the same statement."""
+    units = pa.table(
+        {"indicator_id": [i.id for i in indicators], "unit": [i.unit for i in indicators]},
+        schema=pa.schema([("indicator_id", pa.string()), ("unit", pa.string())]),
+    )
+    bands = pa.table(
+        {
+            COUNCIL: [council for council, own in population.items() for _ in own],
+            "cell": [band for own in population.values() for band in own],
+            "population": [count for own in population.values() for count in own.values()],
+        },
+        schema=pa.schema([(COUNCIL, pa.string()), ("cell", pa.string()), ("population", pa.float64())]),
+    )
     cells = ", ".join(f"{cell} AS {name}" for name, cell in BREAKDOWN_CELLS.items())
     names = list(BREAKDOWN_CELLS)
     # Every item's cells are worked out once and summed by each breakdown in one pass (grouping sets);
@@ -286,44 +298,46 @@ def breakdowns(
                 sum(numerator) AS numerator, sum(denominator) AS denominator
             FROM cells
             GROUP BY GROUPING SETS ({", ".join(f"(council, indicator_id, {name})" for name in names)})
+        ),
+        shown AS (
+            SELECT s.council, s.indicator_id, s.breakdown, s.cell, s.numerator, u.unit,
+                CASE WHEN u.unit <> 'rate_10k' THEN s.denominator
+                     WHEN s.breakdown = 'age_band' THEN b.population END AS denominator
+            FROM sums s JOIN _catalogue_order o USING (indicator_id)
+            JOIN _breakdown_units u USING (indicator_id)
+            LEFT JOIN _breakdown_population b
+                ON b.council IS NOT DISTINCT FROM s.council AND b.cell = s.cell
+            WHERE list_contains(o.breakdowns, s.breakdown)
         )
-        SELECT s.council, s.indicator_id, s.breakdown, s.cell, s.numerator, s.denominator
-        FROM sums s JOIN _catalogue_order o USING (indicator_id)
-        WHERE list_contains(o.breakdowns, s.breakdown)
+        SELECT council, indicator_id, breakdown, cell, numerator, denominator,
+            CASE WHEN unit = 'count' THEN numerator
+                 WHEN denominator IS NULL OR denominator = 0 THEN NULL
+                 WHEN unit = 'percent' THEN 100.0 * numerator / denominator
+                 WHEN unit = 'rate_10k' THEN 10000.0 * numerator / denominator
+                 ELSE numerator / denominator END AS value
+        FROM shown
         ORDER BY 1, 2, 3, 4
     """
-    schema = pa.schema(
-        [
-            (COUNCIL, pa.string()),
-            ("indicator_id", pa.string()),
-            ("breakdown", pa.string()),
-            ("cell", pa.string()),
-            ("numerator", pa.float64()),
-            ("denominator", pa.float64()),
-            ("value", pa.float64()),
-        ]
-    )
-    rows = con.execute(sql).fetchall()
-    out = []
-    for council, indicator_id, breakdown, cell, numerator, denominator in rows:
-        unit = units[indicator_id]
-        if unit == "rate_10k":
-            denominator = population[council].get(cell) if breakdown == "age_band" else None
-            value = _value(unit, numerator, denominator) if denominator else None
-        else:
-            value = _value(unit, numerator, denominator)
-        out.append(
-            {
-                COUNCIL: council,
-                "indicator_id": indicator_id,
-                "breakdown": breakdown,
-                "cell": cell,
-                "numerator": numerator,
-                "denominator": denominator,
-                "value": value,
-            }
-        )
-    return pa.Table.from_pylist(out, schema=schema)
+    con.register("_breakdown_units", units)
+    con.register("_breakdown_population", bands)
+    try:
+        return con.sql(sql).to_arrow_table().cast(BREAKDOWN_COLUMNS)
+    finally:
+        con.unregister("_breakdown_units")
+        con.unregister("_breakdown_population")
+
+
+BREAKDOWN_COLUMNS = pa.schema(
+    [
+        (COUNCIL, pa.string()),
+        ("indicator_id", pa.string()),
+        ("breakdown", pa.string()),
+        ("cell", pa.string()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("value", pa.float64()),
+    ]
+)
 
 
 EXCEPTION_COLUMNS = pa.schema(
