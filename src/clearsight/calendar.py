@@ -55,6 +55,12 @@ class WorkingCalendar:
         )
         self._lo = np.datetime64(self.first_date, "D")
         self._hi = np.datetime64(self.last_date, "D")
+        # §2.3's working-day index, looked up rather than counted: for each loaded day, the working days
+        # on or before it; and the working days themselves, in order (wd_add's answers).
+        days = np.arange(self._lo, self._hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
+        working = np.is_busday(days, busdaycal=self._busdaycal)
+        self._wd_index = np.cumsum(working, dtype=np.int64)
+        self._working_days = days[working]
 
     @classmethod
     def covering(
@@ -87,12 +93,14 @@ class WorkingCalendar:
         """Vectorised :meth:`wd_add`: ``n`` (≥ 1) broadcasts against ``xs``; returns ``datetime64[D]``."""
         if (np.asarray(n) < 1).any():
             raise ValueError("wd_add needs n >= 1 (indicators.md §2.3)")
-        # §2.3: roll='backward', so a non-working trigger counts the next working day as day 1 and a
-        # Saturday referral has the same deadline as the Friday before. The rolled-to day may precede
-        # the loaded years, but every day between it and x is non-working, so the result is exact.
-        due = np.busday_offset(self._days(xs), n, roll="backward", busdaycal=self._busdaycal)
-        self._check(due)
-        return due
+        # §2.3: a non-working trigger counts the next working day as day 1 (numpy's roll='backward'), so
+        # a Saturday referral has the same deadline as the Friday before: the answer is the working day
+        # whose index is x's index plus n (x's index is that of the last working day on or before x).
+        rank = self._wd_index[self._offsets(xs)] + np.asarray(n, dtype=np.int64) - 1
+        if (rank >= len(self._working_days)).any():
+            # A due date after the loaded years: numpy's own count names it in the error.
+            self._check(np.busday_offset(self._days(xs), n, roll="backward", busdaycal=self._busdaycal))
+        return self._working_days[rank]
 
     def wd_add(self, x: date, n: int) -> date:
         """The ``n``-th working day strictly after ``x`` (n ≥ 1): the due date of §2.3 and §2.5."""
@@ -100,14 +108,12 @@ class WorkingCalendar:
 
     def wd_between_many(self, xs: npt.ArrayLike, ys: npt.ArrayLike) -> np.ndarray:
         """Vectorised :meth:`wd_between`: ``xs`` and ``ys`` broadcast; returns ``int64``."""
-        xs, ys = np.broadcast_arrays(self._days(xs), self._days(ys))
-        earlier, later = np.minimum(xs, ys), np.maximum(xs, ys)
-        one_day = np.timedelta64(1, "D")
-        # §2.3: busday_count includes its start and excludes its end, so shifting both by a day counts
-        # x < d <= y. numpy's own count for a start after the end covers (end, start], not
-        # [end, start), so y < x is counted forwards and negated to keep wd_index(y) - wd_index(x).
-        count = np.busday_count(earlier + one_day, later + one_day, busdaycal=self._busdaycal)
-        return np.where(ys < xs, -count, count).astype(np.int64)
+        # §2.3: the working days d with x < d <= y are wd_index(y) - wd_index(x), negative when y < x.
+        return self._wd_index[self._offsets(ys)] - self._wd_index[self._offsets(xs)]
+
+    def _offsets(self, values: npt.ArrayLike) -> np.ndarray:
+        """Days since the first loaded day, checked against the range."""
+        return (self._days(values) - self._lo).astype(np.int64)
 
     def wd_between(self, x: date, y: date) -> int:
         """Working days ``d`` with ``x < d <= y``; 0 when ``x == y`` and negative when ``y < x``."""
@@ -126,12 +132,11 @@ class WorkingCalendar:
         first loaded day (the fixed origin of §2.3); only differences between indexes mean anything.
         """
         days = np.arange(self._lo, self._hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
-        working = np.is_busday(days, busdaycal=self._busdaycal)
         return pa.table(
             {
                 "cal_date": pa.array(days, type=pa.date32()),
-                "is_working_day": pa.array(working, type=pa.bool_()),
-                "wd_index": pa.array(np.cumsum(working, dtype=np.int64), type=pa.int64()),
+                "is_working_day": pa.array(np.diff(self._wd_index, prepend=0) == 1, type=pa.bool_()),
+                "wd_index": pa.array(self._wd_index, type=pa.int64()),
             }
         )
 
