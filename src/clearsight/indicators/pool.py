@@ -106,7 +106,7 @@ def pooled_tables(councils: Mapping[str, Mapping[str, pa.Table]]) -> dict[str, p
 def _prefixed(table: pa.Table, columns: Iterable[str], tag: str) -> pa.Table:
     for column in columns:
         if column in table.column_names:
-            values = pc.binary_join_element_wise(tag + SEPARATOR, table[column].cast(pa.string()), "")
+            values = pc.binary_replace_slice(table[column].cast(pa.string()), 0, 0, tag + SEPARATOR)
             table = table.set_column(table.column_names.index(column), column, values)
     return table
 
