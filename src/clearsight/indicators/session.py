@@ -142,6 +142,7 @@ _CREATED = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|MACRO)\s+(\w+
 SHARED = "0"  # derived files whose names start so hold what every indicator and the engine read
 
 
+@cache  # the same catalogue texts are read on every run
 def words(*texts: str) -> frozenset[str]:
     """The words of SQL texts: what they may name."""
     return frozenset(re.findall(r"\w+", " ".join(texts)))
