@@ -22,7 +22,7 @@ from clearsight.warehouse import Snapshot
 from clearsight.warehouse.teams import Team, teams
 from clearsight.web.accounts.models import Profile
 from clearsight.web.accounts.roles import Role
-from clearsight.web.snapshots import results
+from clearsight.web.snapshots import exceptions
 
 PASSWORD = "correct horse battery staple"
 CLEARSIGHT = str(Path(sys.executable).with_name("clearsight"))  # the installed command
@@ -75,7 +75,7 @@ def _serve_council(settings, council_root: Path) -> None:
 def two_teams(council: Snapshot) -> tuple[Team, Team]:
     """Two teams, in different service areas, that both have children on exception lists: 'own' and
     'other' for the scope tests."""
-    named = set(results(council).exceptions["team"].drop_null().to_pylist())
+    named = set(exceptions(council)["team"].drop_null().to_pylist())
     chosen: list[Team] = []
     for team in teams(council):
         if (

@@ -389,8 +389,9 @@ UNKNOWN_CHILD = "P999999"
 
 def _only_in(snapshot: Snapshot, candidates: list[str], inside: Scope, outside: list[Scope]) -> str:
     for child_id in candidates:
-        if snapshots.covers_child(snapshot, inside, child_id) and not any(
-            snapshots.covers_child(snapshot, scope, child_id) for scope in outside
+        own = snapshots.child_exceptions(snapshot, child_id)
+        if snapshots.covers_child(snapshot, inside, child_id, own) and not any(
+            snapshots.covers_child(snapshot, scope, child_id, own) for scope in outside
         ):
             return child_id
     raise AssertionError(f"no child only in {inside}")
@@ -399,7 +400,7 @@ def _only_in(snapshot: Snapshot, candidates: list[str], inside: Scope, outside: 
 @pytest.fixture(scope="session")
 def children(council: Snapshot, two_teams: tuple[Team, Team]) -> Children:
     own, other = two_teams
-    exceptions = snapshots.results(council).exceptions
+    exceptions = snapshots.exceptions(council)
     on_list = list(zip(exceptions["child_id"].to_pylist(), exceptions["team"].to_pylist(), strict=True))
 
     def of(team: Team) -> list[str]:
@@ -604,7 +605,7 @@ def test_a_scoped_list_holds_only_the_scope(
     own, other = two_teams
     names = teams_in_scope(own, teams(council))
     assert own.name in names and other.name not in names
-    exceptions = snapshots.results(council).exceptions.to_pylist()
+    exceptions = snapshots.exceptions(council).to_pylist()
     expected = sorted(row["exception_key"] for row in exceptions if row["team"] in names)
     outside = {row["child_id"] for row in exceptions if row["team"] == other.name} - {
         row["child_id"] for row in exceptions if row["team"] in names
@@ -632,7 +633,7 @@ def test_a_whole_council_list_holds_every_row(
 ) -> None:
     sign_in(client, make_user, "analyst")
     rows = _team_of_rows(client.get(reverse("dashboard:exceptions-export", args=["csv"])).content)
-    assert len(rows) == snapshots.results(council).exceptions.num_rows
+    assert len(rows) == snapshots.exceptions(council).num_rows
 
 
 def test_no_role_means_no_access(client: Client, db) -> None:

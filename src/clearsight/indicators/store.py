@@ -45,17 +45,27 @@ def has_results(snapshot: Snapshot) -> bool:
     return all(snapshot.file(name).is_file() for name in (VALUES, BREAKDOWNS, EXCEPTIONS))
 
 
-def read_results(snapshot: Snapshot) -> Results:
-    """The results stored with a snapshot; WarehouseError when it has none (published without them)."""
+def _check_results(snapshot: Snapshot) -> None:
     if not has_results(snapshot):
         raise WarehouseError(
             f"Snapshot {snapshot.id} of council {snapshot.la_code} holds no indicator results: it was "
             "published by an earlier version. Load its files again to compute them."
         )
+
+
+def read_exceptions(snapshot: Snapshot) -> pa.Table:
+    """The exceptions stored with a snapshot (and only those); WarehouseError when it has no results."""
+    _check_results(snapshot)
+    return read_parquet(snapshot.file(EXCEPTIONS)).cast(EXCEPTION_COLUMNS)
+
+
+def read_results(snapshot: Snapshot) -> Results:
+    """The results stored with a snapshot; WarehouseError when it has none (published without them)."""
+    _check_results(snapshot)
     return Results(
         read_parquet(snapshot.file(VALUES)).cast(VALUE_COLUMNS),
         read_parquet(snapshot.file(BREAKDOWNS)),
-        read_parquet(snapshot.file(EXCEPTIONS)).cast(EXCEPTION_COLUMNS),
+        read_exceptions(snapshot),
         *(
             read_parquet(snapshot.file(name)) if snapshot.file(name).is_file() else None
             for name in (EXCLUSIONS, DATA_QUALITY)

@@ -1,5 +1,5 @@
 """What the web reads of the snapshots, through the core only: the council's latest snapshot, its
-results, and which children and exceptions a person's scope covers."""
+exceptions, and which children and exceptions a person's scope covers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pyarrow.compute as pc
 from django.conf import settings
 
 from clearsight.indicators import listing, store
-from clearsight.indicators.results import Results
 from clearsight.warehouse import Snapshot, WarehouseError, latest_snapshot
 from clearsight.warehouse.teams import allocated_team_ids, teams
 from clearsight.web.accounts.roles import Scope
@@ -22,8 +21,9 @@ def current() -> Snapshot | None:
         return None
 
 
-def results(snapshot: Snapshot) -> Results:
-    return store.read_results(snapshot)
+def exceptions(snapshot: Snapshot) -> pa.Table:
+    """Every exception of the snapshot (§7), read without the rest of its results."""
+    return store.read_exceptions(snapshot)
 
 
 def team_names_in(snapshot: Snapshot, scope: Scope) -> set[str]:
@@ -35,7 +35,7 @@ def exceptions_in(
 ) -> pa.Table:
     """The exceptions a scope covers: all of them for the whole council, else those whose current team
     (§7 `team`) is one of the scope's teams (an unallocated child's only for the whole council)."""
-    chosen = listing.select_exceptions(results(snapshot).exceptions, indicator=indicator, severity=severity)
+    chosen = listing.select_exceptions(exceptions(snapshot), indicator=indicator, severity=severity)
     if scope.whole_council:
         return chosen
     names = pa.array(sorted(team_names_in(snapshot, scope)), pa.string())
@@ -43,20 +43,20 @@ def exceptions_in(
 
 
 def child_exceptions(snapshot: Snapshot, child_id: str) -> pa.Table:
-    exceptions = results(snapshot).exceptions
-    return exceptions.filter(pc.equal(exceptions["child_id"], child_id))
+    every = exceptions(snapshot)
+    return every.filter(pc.equal(every["child_id"], child_id))
 
 
-def covers_child(snapshot: Snapshot, scope: Scope, child_id: str) -> bool:
+def covers_child(snapshot: Snapshot, scope: Scope, child_id: str, own_exceptions: pa.Table) -> bool:
     """Whether the scope covers a child: a team working with the child at the as-at date, or the current
-    team of one of the child's exceptions, is in scope."""
+    team of one of the child's exceptions (`own_exceptions`, from `child_exceptions`), is in scope."""
     if scope.whole_council:
         return True
     if not scope.sees_children:
         return False
     by_name = {team.name: team for team in teams(snapshot)}
     by_id = {team.id: team for team in by_name.values()}
-    named = set(child_exceptions(snapshot, child_id)["team"].drop_null().to_pylist())
+    named = set(own_exceptions["team"].drop_null().to_pylist())
     working = [by_id[i] for i in allocated_team_ids(snapshot, child_id) if i in by_id]
     working += [by_name[n] for n in named if n in by_name]
     return any(scope.covers(team.id, team.service_area_id) for team in working)

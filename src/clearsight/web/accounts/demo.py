@@ -17,7 +17,7 @@ from clearsight.warehouse import Snapshot
 from clearsight.warehouse.teams import teams
 from clearsight.web.accounts.models import Profile
 from clearsight.web.accounts.roles import Role
-from clearsight.web.snapshots import results
+from clearsight.web.snapshots import exceptions
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Account:
 
 def _busiest_teams(snapshot: Snapshot, count: int) -> list:
     """The teams with the most exceptions (so that a team manager's pages show something)."""
-    named = Counter(results(snapshot).exceptions["team"].drop_null().to_pylist())
+    named = Counter(exceptions(snapshot)["team"].drop_null().to_pylist())
     by_name = {team.name: team for team in teams(snapshot) if team.service_area_id}
     ranked = [by_name[name] for name, _ in named.most_common() if name in by_name]
     if len(ranked) < count:

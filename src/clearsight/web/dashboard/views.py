@@ -124,11 +124,11 @@ def child(request: HttpRequest, child_id: str) -> HttpResponse:
     snapshot = snapshots.current()
     if snapshot is None:
         raise Http404("no snapshot has been published")
-    scope = scope_of_user(request.user)
-    if not snapshots.covers_child(snapshot, scope, child_id):
+    own_exceptions = snapshots.child_exceptions(snapshot, child_id)
+    if not snapshots.covers_child(snapshot, scope_of_user(request.user), child_id, own_exceptions):
         # The same refusal whether or not the child exists, so that nothing is learnt from it.
         raise PermissionDenied
-    rows = listing.exception_rows(snapshots.child_exceptions(snapshot, child_id))
+    rows = listing.exception_rows(own_exceptions)
     record(request, Action.VIEW_CHILD, child_id=child_id, rows=len(rows), snapshot=snapshot.id)
     return render(
         request,
