@@ -59,12 +59,20 @@ def groups_in(claims: dict[str, Any], claim: str) -> list[str]:
     return []
 
 
+def _email(claims: dict[str, Any]) -> str | None:
+    """The email address the claims give, unless the provider marks it unverified."""
+    email = claims.get("email")
+    if isinstance(email, str) and email.strip() and claims.get("email_verified") is not False:
+        return email.strip()
+    return None
+
+
 def username_from(claims: dict[str, Any]) -> str | None:
     """The username the claims give: the email address (unless marked unverified), else the
     preferred username; None if neither."""
-    email = claims.get("email")
-    if isinstance(email, str) and email.strip() and claims.get("email_verified") is not False:
-        return email.strip().lower()
+    email = _email(claims)
+    if email is not None:
+        return email.lower()
     preferred = claims.get("preferred_username")
     if isinstance(preferred, str) and preferred.strip():
         return preferred.strip()
@@ -141,9 +149,7 @@ class RoleMappingBackend(OIDCAuthenticationBackend):
 
     def _update(self, user: User, claims: dict[str, Any], role: Role) -> User:
         """The details the provider keeps: email, names, and whether the admin site is open to them."""
-        email = claims.get("email")
-        if isinstance(email, str) and email.strip() and claims.get("email_verified") is not False:
-            user.email = email.strip()
+        user.email = _email(claims) or user.email
         user.first_name = str(claims.get("given_name") or user.first_name)[:150]
         user.last_name = str(claims.get("family_name") or user.last_name)[:150]
         user.is_staff = role == Role.ADMINISTRATOR

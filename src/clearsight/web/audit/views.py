@@ -32,10 +32,14 @@ COLUMNS = (
 )
 
 
-def _search(form: SearchForm) -> QuerySet[AccessEvent]:
+def _search(request: HttpRequest) -> tuple[SearchForm, QuerySet[AccessEvent]]:
+    """The search form as filled in, and the entries it finds (all of them before any search)."""
+    form = SearchForm(request.GET or None)
     events = AccessEvent.objects.all()
+    if not request.GET:
+        return form, events
     if not form.is_valid():
-        return events.none()
+        return form, events.none()
     found = form.cleaned_data
     if found["username"]:
         events = events.filter(username__iexact=found["username"].strip())
@@ -50,7 +54,7 @@ def _search(form: SearchForm) -> QuerySet[AccessEvent]:
         events = events.filter(
             at__lt=dt.datetime.combine(found["until"] + dt.timedelta(days=1), dt.time(), zone)
         )
-    return events
+    return form, events
 
 
 def _filters(form: SearchForm) -> dict[str, str]:
@@ -59,8 +63,7 @@ def _filters(form: SearchForm) -> dict[str, str]:
 
 @allow(ACCESS_LOG)
 def log(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    events = _search(form) if request.GET else AccessEvent.objects.all()
+    form, events = _search(request)
     return render(
         request,
         "audit/log.html",
@@ -78,8 +81,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @allow(ACCESS_LOG)
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     check_format(fmt)
-    form = SearchForm(request.GET or None)
-    events = _search(form) if request.GET else AccessEvent.objects.all()
+    form, events = _search(request)
     rows = [
         {
             # As text, to the second: a workbook's date cells would keep only the day.
