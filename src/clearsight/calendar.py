@@ -57,10 +57,10 @@ class WorkingCalendar:
         self._hi = np.datetime64(self.last_date, "D")
         # §2.3's working-day index, looked up rather than counted: for each loaded day, the working days
         # on or before it; and the working days themselves, in order (wd_add's answers).
-        days = np.arange(self._lo, self._hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
-        working = np.is_busday(days, busdaycal=self._busdaycal)
-        self._wd_index = np.cumsum(working, dtype=np.int64)
-        self._working_days = days[working]
+        self._loaded_days = np.arange(self._lo, self._hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
+        self._working = np.is_busday(self._loaded_days, busdaycal=self._busdaycal)
+        self._wd_index = np.cumsum(self._working, dtype=np.int64)
+        self._working_days = self._loaded_days[self._working]
 
     @classmethod
     def covering(
@@ -131,11 +131,10 @@ class WorkingCalendar:
         ``wd_index`` is the number of working days on or before ``cal_date``, counted from the
         first loaded day (the fixed origin of §2.3); only differences between indexes mean anything.
         """
-        days = np.arange(self._lo, self._hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
         return pa.table(
             {
-                "cal_date": pa.array(days, type=pa.date32()),
-                "is_working_day": pa.array(np.diff(self._wd_index, prepend=0) == 1, type=pa.bool_()),
+                "cal_date": pa.array(self._loaded_days, type=pa.date32()),
+                "is_working_day": pa.array(self._working, type=pa.bool_()),
                 "wd_index": pa.array(self._wd_index, type=pa.int64()),
             }
         )
