@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "clearsight.web.accounts",
     "clearsight.web.audit",
     "clearsight.web.dashboard",
+    "clearsight.web.dataops",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

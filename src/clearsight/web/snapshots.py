@@ -1,14 +1,22 @@
 """What the web reads of the snapshots, through the core only: the council's latest snapshot, its
-exceptions, and which children and exceptions a person's scope covers."""
+results, the council's earlier snapshots (for trends), and which children and exceptions a person's
+scope covers.
+
+A snapshot never changes once published, so each worker process reads a snapshot's results once and
+keeps them (`results`), for the few snapshots pages ask about; pages then work from memory."""
 
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 
 from clearsight.indicators import listing, store
-from clearsight.warehouse import Snapshot, WarehouseError, latest_snapshot
+from clearsight.indicators.results import Results
+from clearsight.warehouse import Snapshot, WarehouseError, latest_snapshot, list_snapshots
 from clearsight.warehouse.teams import allocated_team_ids, teams
 from clearsight.web.accounts.roles import Scope
 
@@ -21,9 +29,37 @@ def current() -> Snapshot | None:
         return None
 
 
+KEPT = 8  # snapshots whose results a worker keeps in memory (the latest and those its trends read)
+_kept: OrderedDict[tuple[str, str], Results] = OrderedDict()
+_reading = threading.Lock()
+
+
+def results(snapshot: Snapshot) -> Results:
+    """The snapshot's stored results (values, breakdowns, exceptions), read once per worker and kept."""
+    key = (str(snapshot.path), snapshot.id)
+    with _reading:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+        found = store.read_results(snapshot)
+        _kept[key] = found
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+        return found
+
+
+def history(snapshot: Snapshot) -> list[Snapshot]:
+    """The council's snapshots with results up to and including this one, oldest first (for trends)."""
+    return [
+        s
+        for s in list_snapshots(settings.CLEARSIGHT_DATA, snapshot.la_code)
+        if (s.as_at, s.created) <= (snapshot.as_at, snapshot.created) and store.has_results(s)
+    ][-KEPT:]
+
+
 def exceptions(snapshot: Snapshot) -> pa.Table:
-    """Every exception of the snapshot (§7), read without the rest of its results."""
-    return store.read_exceptions(snapshot)
+    """Every exception of the snapshot (§7)."""
+    return results(snapshot).exceptions
 
 
 def team_names_in(snapshot: Snapshot, scope: Scope) -> set[str]:

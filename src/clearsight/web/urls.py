@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("clearsight.web.dashboard.urls")),
     path("account/", include("clearsight.web.accounts.urls")),
     path("access-log/", include("clearsight.web.audit.urls")),
+    path("data/", include("clearsight.web.dataops.urls")),
     path("admin/", admin_site.urls),
     path("healthz", health.health, name="health"),
 ]

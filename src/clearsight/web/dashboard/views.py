@@ -3,7 +3,6 @@ person's scope (and their export) and a child's page. Each use of a child-level 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -30,7 +29,6 @@ LIST_COLUMNS = [
     "due_date",
     "days_overdue",
 ]
-CHILD_COLUMNS = ["severity", "code", "reason", "team", "worker", "due_date", "days_overdue"]
 HEADINGS = {
     "severity": "Severity",
     "code": "Indicator",
@@ -116,29 +114,3 @@ def export_exceptions(request: HttpRequest, fmt: str) -> HttpResponse:
         snapshot=snapshot.id,
     )
     return download(rows, fmt, "Exceptions", f"exceptions-{snapshot.la_code}-{snapshot.as_at}")
-
-
-@allow(CHILD_DATA, children=True)
-def child(request: HttpRequest, child_id: str) -> HttpResponse:
-    """One child: for now their exceptions; the dashboards issue adds the timeline."""
-    snapshot = snapshots.current()
-    if snapshot is None:
-        raise Http404("no snapshot has been published")
-    own_exceptions = snapshots.child_exceptions(snapshot, child_id)
-    if not snapshots.covers_child(snapshot, scope_of_user(request.user), child_id, own_exceptions):
-        # The same refusal whether or not the child exists, so that nothing is learnt from it.
-        raise PermissionDenied
-    rows = listing.exception_rows(own_exceptions)
-    record(request, Action.VIEW_CHILD, child_id=child_id, rows=len(rows), snapshot=snapshot.id)
-    return render(
-        request,
-        "dashboard/child.html",
-        {
-            "snapshot": snapshot,
-            "child_id": child_id,
-            "child_name": next((r["child_name"] for r in rows if r["child_name"]), None),
-            "headings": [HEADINGS[c] for c in CHILD_COLUMNS],
-            "rows": [[row[c] for c in CHILD_COLUMNS] for row in rows],
-            "nav": menu(request),
-        },
-    )

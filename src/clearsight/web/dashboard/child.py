@@ -1,0 +1,46 @@
+"""A child's page: the exceptions that child is on (the timeline of every table comes with it). Only a
+child in the person's scope is shown, and each view is logged."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from clearsight.indicators import listing
+from clearsight.web import snapshots
+from clearsight.web.access import allow
+from clearsight.web.accounts.models import scope_of_user
+from clearsight.web.accounts.roles import CHILD_DATA
+from clearsight.web.audit.log import record
+from clearsight.web.audit.models import Action
+from clearsight.web.dashboard.views import HEADINGS
+from clearsight.web.navigation import menu
+
+CHILD_COLUMNS = ["severity", "code", "reason", "team", "worker", "due_date", "days_overdue"]
+
+
+@allow(CHILD_DATA, children=True)
+def child(request: HttpRequest, child_id: str) -> HttpResponse:
+    """One child: for now their exceptions; the dashboards issue adds the timeline."""
+    snapshot = snapshots.current()
+    if snapshot is None:
+        raise Http404("no snapshot has been published")
+    own_exceptions = snapshots.child_exceptions(snapshot, child_id)
+    if not snapshots.covers_child(snapshot, scope_of_user(request.user), child_id, own_exceptions):
+        # The same refusal whether or not the child exists, so that nothing is learnt from it.
+        raise PermissionDenied
+    rows = listing.exception_rows(own_exceptions)
+    record(request, Action.VIEW_CHILD, child_id=child_id, rows=len(rows), snapshot=snapshot.id)
+    return render(
+        request,
+        "dashboard/child.html",
+        {
+            "snapshot": snapshot,
+            "child_id": child_id,
+            "child_name": next((r["child_name"] for r in rows if r["child_name"]), None),
+            "headings": [HEADINGS[c] for c in CHILD_COLUMNS],
+            "rows": [[row[c] for c in CHILD_COLUMNS] for row in rows],
+            "nav": menu(request),
+        },
+    )
