@@ -34,6 +34,11 @@ class Action(models.TextChoices):
     EXPORT_EXCEPTIONS = "export_exceptions", "Exported an exception list"
     EXPORT_RETURN = "export_return", "Exported a statutory return"
     EXPORT_ACCESS_LOG = "export_access_log", "Exported the access log"
+    VIEW_INDICATOR = "view_indicator", "Viewed an indicator's exception list"
+    EXPORT_INDICATOR = "export_indicator", "Exported an indicator's exception list"
+    VIEW_TEAM = "view_team", "Viewed a team's children"
+    VIEW_DATA_QUALITY = "view_data_quality", "Viewed a data-quality report"
+    ACKNOWLEDGE = "acknowledge", "Acknowledged a critical exception"
 
 
 class Via(models.TextChoices):
