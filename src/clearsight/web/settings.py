@@ -22,6 +22,7 @@ the database URL, the data root and the allowed hosts are all given (never a pla
 | `CLEARSIGHT_PROXIES` | reverse proxies in front of the app (the client address is read behind them) | 0 |
 | `CLEARSIGHT_LOGIN_FAILURES` | failed sign-ins (per username and address) before a lock-out | 5 |
 | `CLEARSIGHT_LOCKOUT_MINUTES` | how long a lock-out lasts | 15 |
+| `CLEARSIGHT_ACKNOWLEDGE_DAYS` | critical exceptions open this long unacknowledged are highlighted | 2 |
 | `OIDC_RP_CLIENT_ID` and the other `OIDC_*` | council single sign-on (`accounts/oidc.py`) | off |
 | `CLEARSIGHT_OIDC_ROLE_GROUPS` | with single sign-on: `group=role,group=role` (first match wins) | required |
 | `CLEARSIGHT_OIDC_GROUPS_CLAIM` | with single sign-on: the claim listing a person's groups | `groups` |
@@ -210,6 +211,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# "Leaders must know": how long a critical exception may stay open unacknowledged before it is highlighted.
+ACKNOWLEDGE_DAYS = _whole("CLEARSIGHT_ACKNOWLEDGE_DAYS", 2, "days", least=0)
 
 # Sessions: an idle limit (the cookie's age, renewed by every request) and an absolute limit from
 # signing in (security.SessionLimitMiddleware); closing the browser ends the session too.

@@ -7,6 +7,7 @@ keeps them (`results`), for the few snapshots pages ask about; pages then work f
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 from django.conf import settings
 
 from clearsight.indicators import listing, store
-from clearsight.indicators.results import Results
+from clearsight.indicators.results import Results, critical_register
 from clearsight.warehouse import Snapshot, WarehouseError, latest_snapshot, list_snapshots
 from clearsight.warehouse.teams import allocated_team_ids, teams
 from clearsight.web.accounts.roles import Scope
@@ -60,6 +61,14 @@ def history(snapshot: Snapshot) -> list[Snapshot]:
 def exceptions(snapshot: Snapshot) -> pa.Table:
     """Every exception of the snapshot (§7)."""
     return results(snapshot).exceptions
+
+
+@functools.lru_cache(maxsize=64)
+def critical_in(snapshot: Snapshot, scope: Scope) -> tuple[dict, ...]:
+    """The critical register (§7: one row per child and condition) of the exceptions a scope covers, as
+    `listing.exception_rows`; kept per snapshot and scope (the rows must not be changed)."""
+    scoped = exceptions_in(snapshot, scope, severity="critical")
+    return tuple(listing.exception_rows(critical_register(scoped))) if scoped.num_rows else ()
 
 
 def team_names_in(snapshot: Snapshot, scope: Scope) -> set[str]:

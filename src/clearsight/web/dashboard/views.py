@@ -3,17 +3,24 @@ person's scope (and their export) and a child's page. Each use of a child-level 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import pyarrow as pa
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clearsight.indicators import listing
 from clearsight.indicators.catalogue import catalogue
+from clearsight.warehouse import Snapshot
 from clearsight.web import snapshots
 from clearsight.web.access import allow
 from clearsight.web.accounts.models import role_of, scope_of_user
-from clearsight.web.accounts.roles import CHILD_DATA, EVERY_ROLE
+from clearsight.web.accounts.roles import AGGREGATES, CHILD_DATA, EVERY_ROLE
 from clearsight.web.audit.log import record
 from clearsight.web.audit.models import Action
+from clearsight.web.dashboard import critical, figures
 from clearsight.web.downloads import check_format, download
 from clearsight.web.navigation import menu
 
@@ -41,17 +48,27 @@ HEADINGS = {
     "due_date": "Due",
     "days_overdue": "Days overdue",
 }
-LIST_LIMIT = 500  # rows shown on the page; the export holds every row
+PAGE_ROWS = 100  # rows a page of the list shows; the export holds every row
 
 
 @allow(EVERY_ROLE)
 def home(request: HttpRequest) -> HttpResponse:
+    """The overview: for leaders, every indicator by ILACS area with its rating, direction and trend, and
+    (for those who see children) how many critical exceptions are open in their scope, by condition."""
     snapshot = snapshots.current()
-    return render(
-        request,
-        "dashboard/home.html",
-        {"snapshot": snapshot, "nav": menu(request), "sees_children": role_of(request.user) in CHILD_DATA},
-    )
+    role = role_of(request.user)
+    context: dict[str, object] = {"snapshot": snapshot, "nav": menu(request), "critical": None, "areas": []}
+    if snapshot is not None and role in AGGREGATES:
+        context["areas"] = figures.by_area(figures.figures(snapshot))
+    if snapshot is not None and role in CHILD_DATA:
+        register = critical.register_in(snapshot, request)
+        context |= {
+            "critical": critical.counts(register),
+            "critical_total": len(register),
+            "critical_late": sum(c.overdue_for_acknowledgement for c in register),
+            "days": settings.ACKNOWLEDGE_DAYS,
+        }
+    return render(request, "dashboard/home.html", context)
 
 
 def _filters(request: HttpRequest) -> dict[str, str | None]:
@@ -64,24 +81,27 @@ def _filters(request: HttpRequest) -> dict[str, str | None]:
     return {"indicator": indicator, "severity": severity}
 
 
-def _scoped_rows(request: HttpRequest) -> tuple[object, dict[str, str | None], list[dict]]:
+def _scoped(request: HttpRequest) -> tuple[Snapshot, dict[str, str | None], pa.Table]:
     snapshot = snapshots.current()
     if snapshot is None:
         raise Http404("no snapshot has been published")
     filters = _filters(request)
-    table = snapshots.exceptions_in(snapshot, scope_of_user(request.user), **filters)
-    return snapshot, filters, listing.exception_rows(table)
+    return snapshot, filters, snapshots.exceptions_in(snapshot, scope_of_user(request.user), **filters)
 
 
 @allow(CHILD_DATA, children=True)
 def exceptions(request: HttpRequest) -> HttpResponse:
-    snapshot, filters, rows = _scoped_rows(request)
+    """The exceptions in the person's scope, a page at a time, most urgent first."""
+    snapshot, filters, table = _scoped(request)
+    page = Paginator(range(table.num_rows), PAGE_ROWS).get_page(request.GET.get("page"))
+    shown = table.slice(page.start_index() - 1, PAGE_ROWS) if table.num_rows else table
+    rows = listing.exception_rows(shown)
     record(
         request,
         Action.VIEW_EXCEPTIONS,
         subject="exception list",
         filters=filters,
-        rows=min(len(rows), LIST_LIMIT),
+        rows=len(rows),
         snapshot=snapshot.id,
     )
     return render(
@@ -92,10 +112,10 @@ def exceptions(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "indicators": [(i.id, f"{i.code} {i.title}") for i in catalogue()],
             "headings": [HEADINGS[c] for c in LIST_COLUMNS],
-            "rows": [[row[c] for c in LIST_COLUMNS] for row in rows[:LIST_LIMIT]],
-            "total": len(rows),
-            "limit": LIST_LIMIT,
-            "query": request.GET.urlencode(),
+            "rows": [[row[c] for c in LIST_COLUMNS] for row in rows],
+            "total": table.num_rows,
+            "page": page,
+            "filter_query": urlencode({k: v for k, v in filters.items() if v}),
             "nav": menu(request),
         },
     )
@@ -104,7 +124,8 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 @allow(CHILD_DATA, children=True)
 def export_exceptions(request: HttpRequest, fmt: str) -> HttpResponse:
     check_format(fmt)
-    snapshot, filters, rows = _scoped_rows(request)
+    snapshot, filters, table = _scoped(request)
+    rows = listing.exception_rows(table)
     record(
         request,
         Action.EXPORT_EXCEPTIONS,
