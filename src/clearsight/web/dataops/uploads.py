@@ -126,9 +126,16 @@ def receive(
         checked = _check(folder, names, la_code, as_at)
     except BaseException as error:
         shutil.rmtree(folder, ignore_errors=True)
-        if not isinstance(error, UnusableInput | Refused):
+        if isinstance(error, Refused):
+            refused = error
+        elif isinstance(error, UnusableInput):
+            refused = Refused("files", _message(error, folder))
+        elif isinstance(error, OSError):
+            refused = Refused(
+                "files", f"The files could not be saved in the data folder: {error.strerror or error}"
+            )
+        else:
             raise
-        refused = error if isinstance(error, Refused) else Refused("files", _message(error, folder))
         upload.status, upload.problem = Upload.Status.FAILED, refused.message
         upload.save()
         raise refused from None
