@@ -51,6 +51,8 @@ CHILD_DATA = WHOLE_COUNCIL | {Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER}
 AGGREGATES = CHILD_DATA | {Role.BOARD_MEMBER}
 ACCESS_LOG = frozenset({Role.DPO})
 ACCOUNTS = frozenset({Role.ADMINISTRATOR})
+# Loading files and publishing snapshots (the data page).
+DATA_LOADS = frozenset({Role.ANALYST})
 # The access log names children, so the DPO passes a second factor too.
 DEFAULT_OTP_ROLES = CHILD_DATA | ACCESS_LOG
 
