@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from served_app import LOGIN_FAILURES, SHORT_IDLE_SECONDS, SHORT_MAX_SECONDS, Demo, Server, Tab
 
 pytestmark = pytest.mark.browser
@@ -127,16 +127,16 @@ def test_signs_in_and_sees_the_home_page(
 
     tab.sign_in(analyst)
     expect(tab.page).to_have_url(server.url + "/")
-    heading(tab.page, "Clearsight")
+    heading(tab.page, "Overview")
     expect(tab.page.locator("header")).to_contain_text("demo-analyst")
-    expect(tab.page.get_by_role("link", name="Leaders must know: the critical exceptions")).to_be_visible()
+    expect(tab.page.get_by_role("link", name="See each child and acknowledge")).to_be_visible()
     check(tab, "home")
 
 
 def test_signs_out(demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check):
     tab = open_tab(server)
     tab.sign_in(demo.account("demo-senior-leader"))
-    heading(tab.page, "Clearsight")
+    heading(tab.page, "Overview")
 
     tab.go("/account/sign-out/")  # a link cannot sign anyone out: the page asks for the button
     heading(tab.page, "Sign out")
@@ -200,7 +200,7 @@ def test_sets_up_and_is_asked_for_a_second_factor(
     tab.page.wait_for_timeout(THROTTLE_MS)  # a code is not even tried this soon after a wrong one
     code.fill(totp(key, time.time()))
     tab.page.get_by_role("button", name="Continue").click()
-    heading(tab.page, "Clearsight")
+    heading(tab.page, "Overview")
     expect(tab.page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Your authenticator app is set up"
     )
@@ -221,10 +221,10 @@ def test_is_timed_out_when_idle_and_however_active(
     idle, active = open_tab(short_server), open_tab(short_server)
     idle.sign_in(demo.account("demo-senior-leader"))
     idled_from = time.monotonic()
-    heading(idle.page, "Clearsight")
+    heading(idle.page, "Overview")
     active_from = time.monotonic()
     active.sign_in(demo.account("demo-head-of-service"))
-    heading(active.page, "Clearsight")
+    heading(active.page, "Overview")
 
     deadline = active_from + SHORT_MAX_SECONDS + 10
     idle_checked = False
@@ -249,18 +249,23 @@ def test_is_timed_out_when_idle_and_however_active(
 # The other pages: how to reach each from a fresh browser context, and the heading it must show.
 def _exceptions(tab: Tab, demo: Demo) -> None:
     tab.sign_in(demo.account("demo-analyst"))
-    tab.page.get_by_role("link", name="Every exception in your scope").click()
+    tab.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Exceptions").click()
 
 
 def _critical(tab: Tab, demo: Demo) -> None:
     tab.sign_in(demo.account("demo-analyst"))
-    tab.page.get_by_role("link", name="Leaders must know: the critical exceptions").click()
+    tab.page.get_by_role("link", name="See each child and acknowledge").click()
 
 
 def _child(tab: Tab, demo: Demo) -> None:
     _critical(tab, demo)
-    tab.page.locator('table a[href^="/children/"]').first.click()
+    tab.page.locator('main a[href^="/children/"]').first.click()
     expect(tab.page).to_have_url(re.compile("/children/"))
+
+
+def _indicator(tab: Tab, demo: Demo) -> None:
+    tab.sign_in(demo.account("demo-senior-leader"))
+    tab.page.locator('main a[href^="/indicators/"]').first.click()
 
 
 def _access_log(tab: Tab, demo: Demo) -> None:
@@ -281,6 +286,7 @@ def _not_found(tab: Tab, demo: Demo) -> None:
 
 
 PAGES: dict[str, tuple[Callable[[Tab, Demo], None], str]] = {
+    "indicator": (_indicator, ".+"),
     "exceptions": (_exceptions, "Exceptions"),
     "exceptions-critical": (_critical, "Leaders must know"),
     "child": (_child, ".+"),
@@ -301,3 +307,66 @@ def test_page_is_accessible(
     reach(tab, demo)
     heading(tab.page, re.compile(f"^{title}$"))
     check(tab, name)
+
+
+# --- The main journeys, by keyboard alone where a person would click ---------------------------------
+
+TAB_PRESSES = 400  # a bound on reaching a link by Tab from the top of a page
+
+
+def keyboard_to(page: Page, target: Locator) -> None:
+    """Reach `target` with the Tab key alone from the top of the page, and follow it with Enter."""
+    page.locator("body").focus()
+    for _ in range(TAB_PRESSES):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"{target} not reached with {TAB_PRESSES} presses of Tab")
+
+
+def test_a_director_opens_a_red_indicator_down_to_a_child_by_keyboard(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    tab = open_tab(server)
+    tab.sign_in(demo.account("demo-senior-leader"))
+    heading(tab.page, "Overview")
+    expect(tab.page.get_by_role("heading", name="Leaders must know")).to_be_visible()
+    red = tab.page.locator("tr", has=tab.page.locator(".govuk-tag--red", has_text="Red")).first
+    name = red.locator("th a").inner_text()
+    keyboard_to(tab.page, red.locator("th a"))
+    heading(tab.page, name.split(" ", 1)[1])
+    expect(tab.page.locator("figure svg").first).to_be_visible()
+    check(tab, "indicator-red")
+
+    keyboard_to(tab.page, tab.page.get_by_role("link", name=re.compile("The children behind this figure")))
+    heading(tab.page, "Exceptions")
+    child = tab.page.locator('main table a[href^="/children/"]').first
+    child_id = child.inner_text()
+    keyboard_to(tab.page, child)
+    expect(tab.page).to_have_url(re.compile(f"/children/{child_id}/"))
+    check(tab, "child-from-indicator")
+
+
+def test_a_team_manager_sees_only_their_team_and_is_refused_another_teams_child(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    managers = [a for a in demo.accounts.values() if a.role == "team_manager"]
+    mine, theirs = open_tab(server), open_tab(server)
+    mine.sign_in(managers[0])
+    theirs.sign_in(managers[1])
+    lists = []
+    for tab in (mine, theirs):
+        tab.go("/exceptions/")
+        heading(tab.page, "Exceptions")
+        teams = set(tab.page.locator("main tbody tr td:nth-child(7)").all_inner_texts())
+        assert len(teams) == 1, teams  # one team's children only
+        lists.append(tab.page.locator('main tbody a[href^="/children/"]').first.inner_text())
+    check(mine, "exceptions-team-manager")
+
+    response = mine.go(f"/children/{lists[1]}/")  # the other manager's child
+    assert response is not None and response.status == 403
+    heading(mine.page, "You cannot see this page")
+    assert lists[1] not in mine.page.content()
+    check(mine, "child-refused")
