@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from string import Formatter
 from typing import Any
 
@@ -544,10 +545,17 @@ def _events(table: str, row: Mapping[str, Any]) -> list[tuple[int, EventSpec]]:
     return [(place, spec) for place, spec in specs if spec.date and row[spec.date] is not None] or specs[:1]
 
 
+@cache
+def _database() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB kept for the process: starting one takes longer than reading a child's rows,
+    so each timeline reads through a cursor (its own connection) of this one."""
+    return duckdb.connect()
+
+
 def timeline(snapshot: Snapshot, child_id: str) -> list[Event]:
     """Every event of the child in the snapshot, newest first; undated ones last. Empty for a child with
     no rows (or an id that is nobody's)."""
-    with duckdb.connect() as con:
+    with _database().cursor() as con:
         rows = _rows(con, snapshot, child_id)
         names = _names(con, snapshot, {reference: _referenced(rows, reference) for reference in NAMES})
     text = _Text(names)
