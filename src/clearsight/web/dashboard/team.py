@@ -72,35 +72,36 @@ def _of_section(table: pa.Table, section: Section) -> pa.Table:
     return table.filter(pc.fill_null(pc.is_in(table["indicator_id"], value_set=chosen), False))
 
 
+def _counts(table: pa.Table) -> dict[str, list[int]]:
+    """Each team's exceptions (by name): how many in each section, then how many in all."""
+    counts: dict[str, list[int]] = {}
+    for name, indicator in zip(table["team"].to_pylist(), table["indicator_id"].to_pylist(), strict=True):
+        if name is not None:
+            row = counts.setdefault(name, [0] * (len(SECTIONS) + 1))
+            for place, section in enumerate(SECTIONS):
+                row[place] += indicator in section.indicators
+            row[-1] += 1
+    return counts
+
+
 @allow(CHILD_DATA)
 def team_list(request: HttpRequest) -> HttpResponse:
     """The teams in the person's scope, each with how many exceptions its children (and workers) are on,
     by section: counts only, no child named."""
     snapshot = _snapshot()
     scope = scope_of_user(request.user)
-    table = snapshots.exceptions_in(snapshot, scope)
-    by_team: dict[str, list[int]] = {}
-    for index, section in enumerate([*SECTIONS, None]):
-        chosen = table if section is None else _of_section(table, section)
-        for name, count in _counts(chosen).items():
-            by_team.setdefault(name, [0] * (len(SECTIONS) + 1))[index] = count
-    found = teams_in(snapshot, scope)
+    counts = _counts(snapshots.exceptions_in(snapshot, scope))
+    none = [0] * (len(SECTIONS) + 1)
     return render(
         request,
         "dashboard/teams.html",
         {
             "snapshot": snapshot,
             "sections": [section.short for section in SECTIONS],
-            "teams": [(team, by_team.get(team.name, [0] * (len(SECTIONS) + 1))) for team in found],
+            "teams": [(team, counts.get(team.name, none)) for team in teams_in(snapshot, scope)],
             "nav": menu(request),
         },
     )
-
-
-def _counts(table: pa.Table) -> dict[str, int]:
-    """Exceptions by team name."""
-    counted = table.group_by("team").aggregate([([], "count_all")]).to_pylist()
-    return {row["team"]: row["count_all"] for row in counted if row["team"] is not None}
 
 
 @allow(CHILD_DATA, children=True)
