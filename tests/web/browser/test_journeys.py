@@ -370,3 +370,51 @@ def test_a_team_manager_sees_only_their_team_and_is_refused_another_teams_child(
     heading(mine.page, "You cannot see this page")
     assert lists[1] not in mine.page.content()
     check(mine, "child-refused")
+
+
+def test_a_member_sees_suppressed_aggregates_and_no_child(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check
+):
+    tab = open_tab(server)
+    tab.sign_in(demo.account("demo-elected-member"))
+    tab.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Members' view").click()
+    heading(tab.page, "Members' view")
+    suppressed = tab.page.locator("main td", has_text=re.compile(r"^c$"))
+    expect(suppressed.first).to_be_visible()  # small numbers shown as c
+    check(tab, "members")
+    tab.page.locator('main a[href^="/members/indicators/"]').first.click()
+    expect(tab.page.locator("main table").first).to_be_visible()
+    check(tab, "members-indicator")
+    assert 'href="/children/' not in tab.page.content()
+    response = tab.go("/exceptions/")
+    assert response is not None and response.status == 403
+
+
+def test_an_analyst_uploads_an_annex_a_workbook_and_publishes_it(
+    demo: Demo, server: Server, open_tab: Callable[[Server], Tab], check: Check, reference: Path
+):
+    """Last of the journeys: it adds a snapshot (dated before the demonstration's, so the pages the other
+    tests read still show the demonstration's)."""
+    workbook = reference / "annex_a" / "Annex_A.xlsx"
+    tab = open_tab(server)
+    tab.sign_in(demo.account("demo-analyst"))
+    tab.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Data").click()
+    heading(tab.page, re.compile(".+"))
+    check(tab, "data")
+    tab.page.get_by_role("button", name="Upload files").click()
+    heading(tab.page, "Upload files")
+    check(tab, "data-upload")
+    tab.page.get_by_label("Files").set_input_files(str(workbook))
+    tab.page.get_by_label("Day").fill("31")
+    tab.page.get_by_label("Month").fill("3")
+    tab.page.get_by_label("Year").fill("2024")
+    tab.page.get_by_role("button", name="Upload and check").click()
+    heading(tab.page, "Data-quality report")
+    check(tab, "data-quality-report")
+    tab.page.get_by_label("I have read the errors and want to publish these files").check()
+    with tab.page.expect_navigation(timeout=120_000):  # publishing computes the indicators
+        tab.page.get_by_role("button", name="Publish").click()
+    expect(tab.page.locator(".govuk-notification-banner--success")).to_contain_text("Published snapshot")
+    heading(tab.page, re.compile("^Snapshot 2024-03-31_"))
+    expect(tab.page.locator("main")).to_contain_text("Annex_A.xlsx")
+    check(tab, "data-snapshot")
