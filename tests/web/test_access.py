@@ -41,6 +41,7 @@ from clearsight.web.accounts.models import Profile
 from clearsight.web.accounts.roles import Role, Scope
 from clearsight.web.audit.models import AccessEvent, Action
 from clearsight.web.dashboard import child as child_page
+from clearsight.web.dataops.models import Upload
 
 IP = "192.0.2.10"  # a documentation address, so that the log's "from where" is the request's own
 
@@ -320,6 +321,22 @@ EXPECTED: tuple[Case, ...] = (
         children=True,
         logged=Action.VIEW_CHILD,
     ),
+    # The overview's pages: an indicator's figures (aggregates), and Leaders must know (child-level).
+    Case("dashboard:indicator", outcomes(SEE_CHILDREN | {"board_member"}), args="an indicator"),
+    Case(
+        "dashboard:critical",
+        outcomes(SEE_CHILDREN),
+        children=True,
+        logged=Action.VIEW_EXCEPTIONS,
+        filters={"severity": "critical"},
+    ),
+    # Acknowledging is a form's POST: a GET is refused as such (405) before anything else.
+    Case(
+        "dashboard:acknowledge",
+        outcomes(EVERY_ROLE, ok=NOT_ALLOWED),
+        children=True,
+        logged=Action.ACKNOWLEDGE,
+    ),
     # A child nobody has heard of: the same refusal as another team's child, so nothing is learnt.
     Case(
         "dashboard:child",
@@ -328,10 +345,43 @@ EXPECTED: tuple[Case, ...] = (
         children=True,
         logged=Action.VIEW_CHILD,
     ),
+    # Team pages: the teams in scope with counts only; one team's children (in scope; any other team, or
+    # none, refused alike).
+    Case("dashboard:teams", outcomes(SEE_CHILDREN)),
+    Case("dashboard:team", outcomes(SEE_CHILDREN), args="own team", children=True, logged=Action.VIEW_TEAM),
+    Case(
+        "dashboard:team",
+        outcomes(SEE_EVERY_CHILD),
+        args="other team's team",
+        children=True,
+        logged=Action.VIEW_TEAM,
+    ),
+    Case("dashboard:team", outcomes(set()), args="unknown team", children=True, logged=Action.VIEW_TEAM),
+    # The Members' view: aggregates with small numbers suppressed, for every role; nothing child-level.
+    Case("dashboard:members", outcomes(EVERY_ROLE)),
+    Case("dashboard:members-indicator", outcomes(EVERY_ROLE), args="an indicator"),
     # Signing in and out, and the second factor (these people are exempt from it, so it sends them home).
     Case("accounts:login", outcomes(EVERY_ROLE, ok=TO_HOME, anonymous=OK)),
     Case("accounts:logout", outcomes(EVERY_ROLE)),
     Case("accounts:two-factor", outcomes(EVERY_ROLE, ok=TO_HOME)),
+    # The data page (dataops): the analysts'. An upload's data-quality report names children.
+    Case("dataops:index", outcomes({"analyst"})),
+    Case("dataops:snapshot", outcomes({"analyst"}), args="a snapshot"),
+    Case("dataops:upload", outcomes({"analyst"})),
+    Case(
+        "dataops:upload-detail",
+        outcomes({"analyst"}),
+        args="an upload",
+        children=True,
+        logged=Action.VIEW_DATA_QUALITY,
+    ),
+    Case(
+        "dataops:upload-report",
+        outcomes({"analyst"}),
+        args="an upload",
+        children=True,
+        logged=Action.VIEW_DATA_QUALITY,
+    ),
     # The access log: the data protection officer's.
     Case("audit:log", outcomes({"dpo"})),
     Case("audit:export", outcomes({"dpo"}), args="csv", logged=Action.EXPORT_ACCESS_LOG),
@@ -428,6 +478,7 @@ class Samples:
     """The objects a URL's arguments name, made in the test's database when a case needs them."""
 
     children: Children
+    teams: tuple[Team, Team]  # (own, other): the two_teams fixture's
 
     @cached_property
     def user(self) -> User:
@@ -447,6 +498,20 @@ class Samples:
             child_id=self.children.own,
         )
 
+    # The data page (dataops): an upload published as the council's snapshot (its report is the snapshot's).
+    @cached_property
+    def upload(self) -> Upload:
+        snapshot = snapshots.current()
+        return Upload.objects.create(
+            uploaded_by=self.user,
+            files=["extract.zip"],
+            folder="published",
+            la_code=snapshot.la_code,
+            as_at=snapshot.as_at,
+            status=Upload.Status.PUBLISHED,
+            snapshot_id=snapshot.id,
+        )
+
 
 ARGUMENTS: dict[str, Callable[[Samples], dict[str, object]]] = {
     "": lambda s: {},
@@ -455,6 +520,7 @@ ARGUMENTS: dict[str, Callable[[Samples], dict[str, object]]] = {
     "own child": lambda s: {"child_id": s.children.own},
     "other team's child": lambda s: {"child_id": s.children.other},
     "unknown child": lambda s: {"child_id": UNKNOWN_CHILD},
+    "an indicator": lambda s: {"indicator_id": "cp_visit_timely"},
     "auth": lambda s: {"app_label": "auth"},
     "audit": lambda s: {"app_label": "audit"},
     "a user": lambda s: {"object_id": s.user.pk},
@@ -465,6 +531,13 @@ ARGUMENTS: dict[str, Callable[[Samples], dict[str, object]]] = {
     },
     "a group": lambda s: {"object_id": s.group.pk},
     "an access event": lambda s: {"object_id": s.event.pk},
+    # Team pages.
+    "own team": lambda s: {"team_id": s.teams[0].id},
+    "other team's team": lambda s: {"team_id": s.teams[1].id},
+    "unknown team": lambda s: {"team_id": "D999999"},
+    # The data page (dataops).
+    "a snapshot": lambda s: {"snapshot_id": snapshots.current().id},
+    "an upload": lambda s: {"upload_id": s.upload.pk},
 }
 
 
@@ -546,8 +619,9 @@ def test_route_by_role(
     make_user: Callable[..., User],
     children: Children,
     council: Snapshot,
+    two_teams: tuple[Team, Team],
 ) -> None:
-    samples = Samples(children)
+    samples = Samples(children, two_teams)
     kwargs = ARGUMENTS[case.args](samples)
     url = reverse(case.url, kwargs=kwargs or None)
     user = sign_in(client, make_user, person)

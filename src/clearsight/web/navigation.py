@@ -8,11 +8,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from clearsight.web.accounts.models import role_of
-from clearsight.web.accounts.roles import ACCESS_LOG, CHILD_DATA, EVERY_ROLE, Role
+from clearsight.web.accounts.roles import ACCESS_LOG, CHILD_DATA, DATA_LOADS, EVERY_ROLE, Role
 
 PAGES: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("dashboard:home", "Home", EVERY_ROLE),
     ("dashboard:exceptions", "Exceptions", CHILD_DATA),
+    ("dashboard:teams", "Teams", CHILD_DATA),
+    ("dataops:index", "Data", DATA_LOADS),
+    ("dashboard:members", "Members' view", EVERY_ROLE),
     ("audit:log", "Access log", ACCESS_LOG),
 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clearsight.web.dashboard import child, critical, indicator, views
+from clearsight.web.dashboard import child, critical, indicator, members, team, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("exceptions/", views.exceptions, name="exceptions"),
     path("exceptions/export.<str:fmt>", views.export_exceptions, name="exceptions-export"),
     path("children/<str:child_id>/", child.child, name="child"),
+    path("teams/", team.team_list, name="teams"),
+    path("teams/<str:team_id>/", team.team, name="team"),
+    path("members/", members.members, name="members"),
+    path("members/indicators/<str:indicator_id>/", members.indicator, name="members-indicator"),
 ]
