@@ -50,8 +50,14 @@ class Person:
         if body is not None:
             data = urllib.parse.urlencode(body)
             headers |= {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}/"}
-        self.connection.request(method, path, body=data, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=data, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed a connection left idle (keep-alive lasts seconds): open it again, once.
+            self.connection.close()
+            self.connection.request(method, path, body=data, headers=headers)
+            response = self.connection.getresponse()
         text = response.read().decode("utf-8", errors="replace")
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():

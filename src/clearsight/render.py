@@ -7,6 +7,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from clearsight.indicators.listing import figure
 from clearsight.model.issues import SEVERITIES
 from clearsight.model.validate import summarise
 
@@ -42,16 +43,6 @@ def print_outcome(outcome) -> None:
         )
 
 
-def _figure(value: float | None, unit: str) -> str:
-    if value is None:
-        return "x"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
 def print_values(rows: list[dict], title: str) -> None:
     """The indicator values as a table: figure, numerator/denominator, status and the critical count."""
     table = RichTable(title=title, title_justify="left")
@@ -68,7 +59,7 @@ def print_values(rows: list[dict], title: str) -> None:
         table.add_row(
             row["code"],
             row["title"],
-            _figure(row["value"], row["unit"]),
+            figure(row["value"], row["unit"]),
             fraction,
             row["status"],
             row["direction"],

@@ -30,6 +30,18 @@ def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def figure(value: float | None, unit: str, missing: str = "x") -> str:
+    """A value as people read it: a per cent to one place, a count whole, other units to one place;
+    `missing` (indicators.md §5's `x`) when there is none."""
+    if value is None:
+        return missing
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
 def value_rows(values: pa.Table) -> list[dict[str, Any]]:
     """One object per indicator, in catalogue order."""
     return [_decoded({key: row[key] for key in VALUE_KEYS}) for row in values.to_pylist()]

@@ -136,6 +136,15 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is shared by the server's worker processes: a write-ahead log lets readers
+    # and a writer work at once, NORMAL syncs it at checkpoints rather than at every commit (a power cut
+    # may lose the last commits, never corrupt the file), and writes take their lock when they begin, so
+    # two workers never deadlock upgrading a read to a write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))

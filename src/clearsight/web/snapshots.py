@@ -14,12 +14,21 @@ from collections import OrderedDict
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
+from django.http import Http404
 
 from clearsight.indicators import listing, store
 from clearsight.indicators.results import Results, critical_register
 from clearsight.warehouse import Snapshot, WarehouseError, latest_snapshot, list_snapshots
 from clearsight.warehouse.teams import allocated_team_ids, teams
 from clearsight.web.accounts.roles import Scope
+
+
+def published() -> Snapshot:
+    """The latest snapshot, for a page that has nothing to show without one (404 until one is published)."""
+    snapshot = current()
+    if snapshot is None:
+        raise Http404("no snapshot has been published")
+    return snapshot
 
 
 def current() -> Snapshot | None:
@@ -56,6 +65,12 @@ def history(snapshot: Snapshot) -> list[Snapshot]:
         for s in list_snapshots(settings.CLEARSIGHT_DATA, snapshot.la_code)
         if (s.as_at, s.created) <= (snapshot.as_at, snapshot.created) and store.has_results(s)
     ][-KEPT:]
+
+
+def figures_key(snapshot: Snapshot) -> str:
+    """What a page drawn from this snapshot's results and trends rests on (the snapshots its trends read),
+    for keeping the page's HTML: a new snapshot makes a new key."""
+    return ",".join(s.id for s in history(snapshot))
 
 
 def exceptions(snapshot: Snapshot) -> pa.Table:

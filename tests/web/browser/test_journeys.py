@@ -268,6 +268,17 @@ def _indicator(tab: Tab, demo: Demo) -> None:
     tab.page.locator('main a[href^="/indicators/"]').first.click()
 
 
+def _teams(tab: Tab, demo: Demo) -> None:
+    manager = next(a for a in demo.accounts.values() if a.role == "team_manager")
+    tab.sign_in(manager)
+    tab.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Teams").click()
+
+
+def _team(tab: Tab, demo: Demo) -> None:
+    _teams(tab, demo)
+    tab.page.locator('main a[href^="/teams/"]').first.click()
+
+
 def _access_log(tab: Tab, demo: Demo) -> None:
     tab.sign_in(demo.account("demo-dpo"))
     tab.page.get_by_role("link", name="Access log").click()
@@ -290,6 +301,8 @@ PAGES: dict[str, tuple[Callable[[Tab, Demo], None], str]] = {
     "exceptions": (_exceptions, "Exceptions"),
     "exceptions-critical": (_critical, "Leaders must know"),
     "child": (_child, ".+"),
+    "teams": (_teams, "Teams"),
+    "team": (_team, ".+"),
     "access-log": (_access_log, "Access log"),
     "forbidden": (_forbidden, "You cannot see this page"),
     "not-found": (_not_found, "Page not found"),

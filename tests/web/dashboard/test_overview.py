@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from clearsight.indicators.catalogue import AREA_TITLES, catalogue
+from clearsight.indicators.catalogue import catalogue
 from clearsight.warehouse import Snapshot
 from clearsight.web import snapshots
 from clearsight.web.accounts.roles import Scope
@@ -141,3 +141,28 @@ def manager_scope(client: Client) -> Scope:
     from clearsight.web.accounts.models import scope_of_user
 
     return scope_of_user(User.objects.get(username="team_manager-own"))
+
+
+def test_a_list_page_kept_for_one_scope_is_never_shown_to_another(
+    client_as: Callable[..., Client], two_teams, council: Snapshot
+) -> None:
+    """Pages of the exception list are kept once drawn, per snapshot, scope, filter and page: whoever
+    asks first, each person still gets their own scope's rows."""
+    own, other = two_teams
+    column = 7  # the team's column in the list
+    council_wide, own_manager = client_as("analyst"), client_as("team_manager")
+    pages = {
+        "council": council_wide.get("/exceptions/"),
+        "own": own_manager.get("/exceptions/"),
+        "other": client_as("team_manager", own=False).get("/exceptions/"),
+        "own again": own_manager.get("/exceptions/"),
+    }
+
+    def teams_on(response) -> set[str]:
+        rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", response.content.decode(), re.S)
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+        return {html.unescape(c[column - 1]) for c in cells if len(c) >= column}
+
+    assert teams_on(pages["own"]) == {own.name} == teams_on(pages["own again"])
+    assert teams_on(pages["other"]) == {other.name}
+    assert len(teams_on(pages["council"])) > 2

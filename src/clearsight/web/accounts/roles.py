@@ -68,6 +68,13 @@ class Scope:
     service_areas: frozenset[str] = frozenset()
 
     @property
+    def key(self) -> str:
+        """The scope as a short text, the same for the same scope (for keeping pages drawn for it)."""
+        if self.whole_council:
+            return "council"
+        return f"teams:{','.join(sorted(self.teams))};areas:{','.join(sorted(self.service_areas))}"
+
+    @property
     def sees_children(self) -> bool:
         return self.whole_council or bool(self.teams or self.service_areas)
 

@@ -34,9 +34,7 @@ def _kind(request: HttpRequest) -> str | None:
 def child(request: HttpRequest, child_id: str) -> HttpResponse:
     """One child: their exceptions, then their timeline (of one kind of event, when chosen)."""
     kind = _kind(request)
-    snapshot = snapshots.current()
-    if snapshot is None:
-        raise Http404("no snapshot has been published")
+    snapshot = snapshots.published()
     own_exceptions = snapshots.child_exceptions(snapshot, child_id)
     if not snapshots.covers_child(snapshot, scope_of_user(request.user), child_id, own_exceptions):
         # The same refusal whether or not the child exists, so that nothing is learnt from it.

@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -82,16 +82,9 @@ def counts(register: list[Critical]) -> list[tuple[str, int, int]]:
     return [(condition, n, late) for condition, (n, late) in sorted(found.items())]
 
 
-def _snapshot() -> Snapshot:
-    snapshot = snapshots.current()
-    if snapshot is None:
-        raise Http404("no snapshot has been published")
-    return snapshot
-
-
 @allow(CHILD_DATA, children=True)
 def leaders_must_know(request: HttpRequest) -> HttpResponse:
-    snapshot = _snapshot()
+    snapshot = snapshots.published()
     register = register_in(snapshot, request)
     record(
         request,
@@ -123,7 +116,7 @@ class AcknowledgeForm(forms.Form):
 @allow(CHILD_DATA, children=True)
 def acknowledge(request: HttpRequest) -> HttpResponse:
     """Acknowledge one critical exception in the person's scope (any other is refused, 403)."""
-    snapshot = _snapshot()
+    snapshot = snapshots.published()
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

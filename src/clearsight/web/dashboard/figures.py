@@ -47,14 +47,8 @@ BREAKDOWN_TITLES = {
 
 
 def shown(value: float | None, unit: str) -> str:
-    """A value as a page shows it: a per cent to one place, a count whole, other units to one place."""
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    """A value as a page shows it (`listing.figure`), a dash when there is none."""
+    return listing.figure(value, unit, missing="–")
 
 
 @dataclass(frozen=True)

@@ -23,19 +23,22 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
         chosen = find(indicator_id)
     except KeyError:
         raise Http404("no such indicator") from None
-    snapshot = snapshots.current()
-    if snapshot is None:
-        raise Http404("no snapshot has been published")
+    snapshot = snapshots.published()
     figure = next(f for f in figures.figures(snapshot) if f.indicator.id == chosen.id)
-    breakdowns = []
-    for title, cells in figures.breakdown_cells(snapshot, chosen):
-        bars = tuple((c["cell"], c["value"]) for c in cells)
-        by = f"{chosen.title} by {title.lower()}"
-        breakdowns.append((title, cells, figures.svg(charts.breakdown, bars, unit=chosen.unit, title=by)))
     target = figure.row["target"]
-    line = figures.svg(
-        charts.trend, figure.trend, unit=chosen.unit, target=target, title=f"{chosen.title}: trend"
-    )
+
+    def charted() -> dict[str, object]:
+        """The trend and breakdowns, each drawn and tabled (worked out only when their kept HTML is not
+        there)."""
+        breakdowns = []
+        for title, cells in figures.breakdown_cells(snapshot, chosen):
+            bars = tuple((c["cell"], c["value"]) for c in cells)
+            by = f"{chosen.title} by {title.lower()}"
+            breakdowns.append((title, cells, figures.svg(charts.breakdown, bars, unit=chosen.unit, title=by)))
+        trend = f"{chosen.title}: trend"
+        line = figures.svg(charts.trend, figure.trend, unit=chosen.unit, target=target, title=trend)
+        return {"trend_chart": line, "breakdowns": breakdowns}
+
     return render(
         request,
         "dashboard/indicator.html",
@@ -44,8 +47,8 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "figure": figure,
             "indicator": chosen,
             "area": AREA_TITLES[chosen.area],
-            "trend_chart": line,
-            "breakdowns": breakdowns,
+            "charted": charted,
+            "figures_key": snapshots.figures_key(snapshot),
             "sees_children": role_of(request.user) in CHILD_DATA,
             "nav": menu(request),
         },

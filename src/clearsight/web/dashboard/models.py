@@ -34,8 +34,11 @@ class Acknowledgement(models.Model):
 
 
 def latest_by_key(la_code: str, keys: list[str]) -> dict[str, list[Acknowledgement]]:
-    """Each exception's acknowledgements, newest first."""
+    """Each of these exceptions' acknowledgements, newest first (the council's are read in one query and
+    picked here: hundreds of keys in an IN list cost more to send than the rows)."""
+    wanted = set(keys)
     found: dict[str, list[Acknowledgement]] = {}
-    for ack in Acknowledgement.objects.filter(la_code=la_code, exception_key__in=keys):
-        found.setdefault(ack.exception_key, []).append(ack)
+    for ack in Acknowledgement.objects.filter(la_code=la_code):
+        if ack.exception_key in wanted:
+            found.setdefault(ack.exception_key, []).append(ack)
     return found

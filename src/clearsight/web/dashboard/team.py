@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clearsight.indicators import listing
@@ -52,13 +52,6 @@ SECTIONS = (
 )
 
 
-def _snapshot() -> Snapshot:
-    snapshot = snapshots.current()
-    if snapshot is None:
-        raise Http404("no snapshot has been published")
-    return snapshot
-
-
 def teams_in(snapshot: Snapshot, scope: Scope) -> list[Team]:
     """The teams a scope covers: every department that is no other's service area (a council without
     service areas has teams only), by name."""
@@ -88,7 +81,7 @@ def _counts(table: pa.Table) -> dict[str, list[int]]:
 def team_list(request: HttpRequest) -> HttpResponse:
     """The teams in the person's scope, each with how many exceptions its children (and workers) are on,
     by section: counts only, no child named."""
-    snapshot = _snapshot()
+    snapshot = snapshots.published()
     scope = scope_of_user(request.user)
     counts = _counts(snapshots.exceptions_in(snapshot, scope))
     none = [0] * (len(SECTIONS) + 1)
@@ -107,7 +100,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @allow(CHILD_DATA, children=True)
 def team(request: HttpRequest, team_id: str) -> HttpResponse:
     """One team in the person's scope: its exceptions by section, then each worker's caseload."""
-    snapshot = _snapshot()
+    snapshot = snapshots.published()
     scope = scope_of_user(request.user)
     chosen = next((t for t in teams_in(snapshot, scope) if t.id == team_id), None)
     if chosen is None:

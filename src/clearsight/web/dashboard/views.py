@@ -57,9 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
     (for those who see children) how many critical exceptions are open in their scope, by condition."""
     snapshot = snapshots.current()
     role = role_of(request.user)
-    context: dict[str, object] = {"snapshot": snapshot, "nav": menu(request), "critical": None, "areas": []}
+    context: dict[str, object] = {"snapshot": snapshot, "nav": menu(request), "critical": None}
     if snapshot is not None and role in AGGREGATES:
-        context["areas"] = figures.by_area(figures.figures(snapshot))
+        # Called by the template only when the HTML kept for these figures is not there.
+        context["areas"] = lambda: figures.by_area(figures.figures(snapshot))
+        context["figures_key"] = snapshots.figures_key(snapshot)
     if snapshot is not None and role in CHILD_DATA:
         register = critical.register_in(snapshot, request)
         context |= {
@@ -82,9 +84,7 @@ def _filters(request: HttpRequest) -> dict[str, str | None]:
 
 
 def _scoped(request: HttpRequest) -> tuple[Snapshot, dict[str, str | None], pa.Table]:
-    snapshot = snapshots.current()
-    if snapshot is None:
-        raise Http404("no snapshot has been published")
+    snapshot = snapshots.published()
     filters = _filters(request)
     return snapshot, filters, snapshots.exceptions_in(snapshot, scope_of_user(request.user), **filters)
 
@@ -95,15 +95,15 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     snapshot, filters, table = _scoped(request)
     page = Paginator(range(table.num_rows), PAGE_ROWS).get_page(request.GET.get("page"))
     shown = table.slice(page.start_index() - 1, PAGE_ROWS) if table.num_rows else table
-    rows = listing.exception_rows(shown)
     record(
         request,
         Action.VIEW_EXCEPTIONS,
         subject="exception list",
         filters=filters,
-        rows=len(rows),
+        rows=shown.num_rows,
         snapshot=snapshot.id,
     )
+    filter_query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "dashboard/exceptions.html",
@@ -112,10 +112,12 @@ def exceptions(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "indicators": [(i.id, f"{i.code} {i.title}") for i in catalogue()],
             "headings": [HEADINGS[c] for c in LIST_COLUMNS],
-            "rows": [[row[c] for c in LIST_COLUMNS] for row in rows],
+            # Called by the template only when the HTML kept for this page of this list is not there.
+            "rows": lambda: [[row[c] for c in LIST_COLUMNS] for row in listing.exception_rows(shown)],
             "total": table.num_rows,
             "page": page,
-            "filter_query": urlencode({k: v for k, v in filters.items() if v}),
+            "filter_query": filter_query,
+            "list_key": f"{snapshot.id}|{scope_of_user(request.user).key}|{filter_query}|{page.number}",
             "nav": menu(request),
         },
     )
