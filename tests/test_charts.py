@@ -29,7 +29,7 @@ def test_a_drawn_chart_is_kept_and_read_back_from_the_cache_folder(tmp_path: Pat
     first = charts.draw(charts.sparkline, POINTS, title="kept", cache_dir=tmp_path)
     stored = list(tmp_path.glob("*.svg"))
     assert len(stored) == 1 and stored[0].read_text(encoding="utf-8") == first
-    charts._kept.clear()  # a new process: only the folder remembers
+    charts.draw.cache_clear()  # a new process: only the folder remembers
     monkeypatch.setattr(
         charts.vl_convert, "vegalite_to_svg", lambda spec: (_ for _ in ()).throw(AssertionError)
     )

@@ -11,10 +11,10 @@ Must not import Django.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,6 @@ UNIT_TITLES = {
     "average": "Average",
 }
 KEPT = 512  # SVGs kept in memory per process
-
-_kept: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-_lock = threading.Lock()
 
 
 def trend(points: Sequence[tuple[dt.date, float | None]], *, unit: str, target: float | None, title: str):
@@ -94,30 +91,22 @@ _CODE = hashlib.sha256(
 ).hexdigest()
 
 
+@functools.lru_cache(maxsize=KEPT)
 def draw(kind: Callable[..., Any], *args: Any, cache_dir: Path | None = None, **kwargs: Any) -> str:
     """The chart `kind(*args, **kwargs)` as an SVG document, drawn once per arguments (which must be
     hashable, e.g. tuples) and kept in memory, and in `cache_dir` (shared by processes) when given."""
     key = (kind.__name__, args, tuple(sorted(kwargs.items())))
-    with _lock:
-        if key in _kept:
-            _kept.move_to_end(key)
-            return _kept[key]
     name = hashlib.sha256(f"{_CODE} {key!r}".encode()).hexdigest()
     stored = cache_dir / f"{name}.svg" if cache_dir is not None else None
     if stored is not None and stored.is_file():
-        svg = stored.read_text(encoding="utf-8")
-    else:
-        spec = kind(*args, **kwargs).to_dict()
-        svg = _labelled(vl_convert.vegalite_to_svg(spec), spec.get("description", ""))
-        if stored is not None:
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            partial = stored.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-            partial.write_text(svg, encoding="utf-8")
-            partial.replace(stored)  # whole or not at all, whichever process wrote it
-    with _lock:
-        _kept[key] = svg
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
+        return stored.read_text(encoding="utf-8")
+    spec = kind(*args, **kwargs).to_dict()
+    svg = _labelled(vl_convert.vegalite_to_svg(spec), spec.get("description", ""))
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_text(svg, encoding="utf-8")
+        partial.replace(stored)  # whole or not at all, whichever process wrote it
     return svg
 
 

@@ -8,8 +8,6 @@ keeps them (`results`), for the few snapshots pages ask about; pages then work f
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,22 +38,12 @@ def current() -> Snapshot | None:
 
 
 KEPT = 8  # snapshots whose results a worker keeps in memory (the latest and those its trends read)
-_kept: OrderedDict[tuple[str, str], Results] = OrderedDict()
-_reading = threading.Lock()
 
 
+@functools.lru_cache(maxsize=KEPT)
 def results(snapshot: Snapshot) -> Results:
     """The snapshot's stored results (values, breakdowns, exceptions), read once per worker and kept."""
-    key = (str(snapshot.path), snapshot.id)
-    with _reading:
-        if key in _kept:
-            _kept.move_to_end(key)
-            return _kept[key]
-        found = store.read_results(snapshot)
-        _kept[key] = found
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-        return found
+    return store.read_results(snapshot)
 
 
 def history(snapshot: Snapshot) -> list[Snapshot]:

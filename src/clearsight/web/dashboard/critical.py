@@ -122,9 +122,10 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("dashboard:critical")
     key = form.cleaned_data["exception_key"]
-    row = next((c.row for c in register_in(snapshot, request) if c.row["exception_key"] == key), None)
-    if row is None:
+    item = next((c for c in register_in(snapshot, request) if c.row["exception_key"] == key), None)
+    if item is None:
         raise PermissionDenied
+    row = item.row
     record(request, Action.ACKNOWLEDGE, child_id=row["child_id"] or "", snapshot=snapshot.id, rows=1)
     Acknowledgement.objects.create(
         la_code=snapshot.la_code,
@@ -136,5 +137,5 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
         username=request.user.get_username(),
         note=form.cleaned_data["note"],
     )
-    messages.success(request, f"Acknowledged: {CONDITIONS.get(row['condition'], row['reason'])}")
+    messages.success(request, f"Acknowledged: {item.condition}")
     return redirect("dashboard:critical")

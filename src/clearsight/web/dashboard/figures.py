@@ -86,12 +86,14 @@ class Figure:
         return [(day, shown(value, self.indicator.unit)) for day, value in self.trend]
 
 
-def figures(snapshot: Snapshot) -> list[Figure]:
-    """Every indicator's figure at the snapshot, in catalogue order."""
+def figures(snapshot: Snapshot, indicator_id: str | None = None) -> list[Figure]:
+    """Every indicator's figure at the snapshot (or only the one named), in catalogue order."""
+    values = snapshots.results(snapshot).values
+    if indicator_id is not None:
+        values = values.filter(pc.equal(values["id"], indicator_id))
     trends = trend_points(snapshot)
     return [
-        Figure(find(row["id"]), row, tuple(trends.get(row["id"], ())))
-        for row in listing.value_rows(snapshots.results(snapshot).values)
+        Figure(find(row["id"]), row, tuple(trends.get(row["id"], ()))) for row in listing.value_rows(values)
     ]
 
 

@@ -24,7 +24,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     except KeyError:
         raise Http404("no such indicator") from None
     snapshot = snapshots.published()
-    figure = next(f for f in figures.figures(snapshot) if f.indicator.id == chosen.id)
+    (figure,) = figures.figures(snapshot, chosen.id)
     target = figure.row["target"]
 
     def charted() -> dict[str, object]:
